@@ -1,0 +1,424 @@
+import { createHash } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import type { Clock } from '../../platform/clock.js';
+import type { BookingStatus, DB, Service, Shop } from '../../platform/db/schema.js';
+import type { Principal } from '../../platform/http/access.js';
+import { ProblemError, problems } from '../../platform/http/problem.js';
+import { money } from '../../platform/http/schemas.js';
+import { toShopIso, toSlotDto } from '../availability/format.js';
+import type { AvailabilityService } from '../availability/service.js';
+import { localDateOf, localDayBounds, addDays } from '../availability/slot-engine.js';
+import type { BarberRow } from '../availability/repository.js';
+import { depositCents } from '../catalog/pricing.js';
+import type { ShopAccess } from '../catalog/shop-access.js';
+import * as policy from './policy.js';
+import { isExclusionViolation, type BookingListFilter, type BookingView, type BookingsRepository } from './repository.js';
+import type { BookingDto } from './schemas.js';
+
+export interface CreateBookingInput {
+  shopId: string;
+  serviceId: string;
+  start: string;
+  barberId?: string | undefined;
+  note: string;
+}
+
+export interface CreateBookingOptions {
+  idempotencyKey?: string | undefined;
+  /** Milliseconds since the server received the request; stored for the seed's analytics. */
+  elapsedMs: () => number;
+}
+
+/** Listeners hear about every change to a shop's agenda (cache invalidation, notifications). */
+export type AgendaChangeListener = (event: { shopId: string; bookingId: string; type: string }) => void | Promise<void>;
+
+const IDEMPOTENCY_SCOPE = 'POST /api/v1/bookings';
+
+function hashRequest(body: unknown): string {
+  return createHash('sha256').update(JSON.stringify(body, Object.keys(body as object).sort())).digest('hex');
+}
+
+class ReplayStoredResponse extends Error {}
+
+export class BookingsService {
+  private readonly listeners: AgendaChangeListener[] = [];
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly repo: BookingsRepository,
+    private readonly availability: AvailabilityService,
+    private readonly access: ShopAccess,
+    private readonly clock: Clock,
+  ) {}
+
+  onAgendaChange(listener: AgendaChangeListener): void {
+    this.listeners.push(listener);
+  }
+
+  private async emit(shopId: string, bookingId: string, type: string): Promise<void> {
+    for (const listener of this.listeners) await listener({ shopId, bookingId, type });
+  }
+
+  // Create -------------------------------------------------------------------------------
+
+  async create(principal: Principal, input: CreateBookingInput, options: CreateBookingOptions): Promise<{ status: number; body: unknown }> {
+    const key = options.idempotencyKey;
+    const requestHash = hashRequest(input);
+    if (key) {
+      const stored = await this.repo.findIdempotencyKey(principal.userId, IDEMPOTENCY_SCOPE, key);
+      if (stored) return this.replay(stored, requestHash);
+    }
+
+    const now = this.clock.now();
+    const start = new Date(input.start);
+    const { shop, service } = await this.availability.shopAndService(input.shopId, input.serviceId);
+    if (start.getTime() <= now.getTime()) throw problems.unprocessable('start_in_past', 'Ese horario ya pasó.');
+
+    const candidates = await this.freeBarbersAt(shop, service, start, input.barberId);
+    if (candidates.length === 0) throw await this.slotUnavailable(shop, service, input.barberId, start);
+
+    const end = new Date(start.getTime() + service.duration_minutes * 60_000);
+    const blockedFrom = new Date(start.getTime() - service.buffer_before_minutes * 60_000);
+    const blockedTo = new Date(end.getTime() + service.buffer_after_minutes * 60_000);
+    const deposit = depositCents(service.price_cents, service.deposit_kind, service.deposit_value);
+    const status = policy.initialStatus(deposit);
+
+    // Try each free barber in turn; each attempt is its own transaction so a lost race on
+    // one barber (the exclusion constraint firing) leaves nothing behind.
+    for (const barber of candidates) {
+      try {
+        const body = await this.db.transaction().execute(async (trx) => {
+          if (key && !(await this.repo.claimIdempotencyKey(trx, principal.userId, IDEMPOTENCY_SCOPE, key, requestHash)))
+            throw new ReplayStoredResponse();
+          await this.repo.lockBarberAgenda(trx, barber.id);
+          await this.repo.expireStaleHolds(trx, now, [barber.id], blockedFrom, blockedTo);
+          if (await this.repo.overlapsLiveBooking(trx, barber.id, blockedFrom, blockedTo)) return null;
+          const { id } = await this.repo.insert(trx, {
+            shop_id: shop.id,
+            barber_id: barber.id,
+            service_id: service.id,
+            customer_id: principal.userId,
+            status,
+            starts_at: start,
+            ends_at: end,
+            blocked_from: blockedFrom,
+            blocked_to: blockedTo,
+            price_cents: service.price_cents,
+            deposit_cents: deposit,
+            hold_expires_at: status === 'pending' ? new Date(now.getTime() + shop.hold_minutes * 60_000) : null,
+            customer_note: input.note,
+          });
+          await this.repo.addEvent(trx, id, 'created', principal.userId, { status, barberId: barber.id, start: start.toISOString() });
+          const view = await this.repo.findView(id, trx);
+          const dto = this.toDto(view!);
+          if (key) await this.repo.completeIdempotencyKey(trx, principal.userId, IDEMPOTENCY_SCOPE, key, 201, dto);
+          await this.repo.setResponseTime(trx, id, options.elapsedMs());
+          return dto;
+        });
+        if (body) {
+          await this.emit(shop.id, body.id, 'created');
+          return { status: 201, body };
+        }
+      } catch (error) {
+        if (error instanceof ReplayStoredResponse) {
+          const stored = await this.repo.findIdempotencyKey(principal.userId, IDEMPOTENCY_SCOPE, key!);
+          if (stored) return this.replay(stored, requestHash);
+          continue;
+        }
+        if (!isExclusionViolation(error)) throw error;
+      }
+    }
+    throw await this.slotUnavailable(shop, service, input.barberId, start);
+  }
+
+  private replay(stored: { request_hash: string; status_code: number; response_body: unknown }, requestHash: string) {
+    if (stored.request_hash !== requestHash)
+      throw problems.unprocessable('idempotency_key_reused', 'Esa Idempotency-Key ya se usó con otra solicitud.');
+    if (stored.status_code === 0) throw problems.conflict('request_in_progress', 'La misma solicitud todavía se está procesando.');
+    return { status: stored.status_code, body: stored.response_body };
+  }
+
+  /**
+   * Barbers for whom `start` is an offered slot right now (working hours, breaks, overrides,
+   * time off, notice, horizon and step alignment all apply), in assignment order.
+   */
+  private async freeBarbersAt(shop: Shop, service: Service, start: Date, barberId: string | undefined, excludeBookingId?: string): Promise<BarberRow[]> {
+    const day = localDateOf(start.getTime(), shop.timezone);
+    let barbers = await this.availability.eligibleBarbers(shop.id, service.id);
+    if (barberId) {
+      barbers = barbers.filter((b) => b.id === barberId);
+      if (barbers.length === 0) throw problems.notFound('El barbero (o no realiza ese servicio)');
+    }
+    const slots = await this.availability.computeFor(shop, service, barbers, day, day, excludeBookingId);
+    const free = new Set(slots.filter((s) => s.start === start.getTime()).map((s) => s.barberId));
+    return barbers.filter((b) => free.has(b.id));
+  }
+
+  private async slotUnavailable(shop: Shop, service: Service, barberId: string | undefined, start: Date, excludeBookingId?: string): Promise<ProblemError> {
+    const alternatives = await this.availability.alternatives(shop, service, barberId, start, 5, excludeBookingId);
+    return problems.conflict('slot_unavailable', 'Ese horario ya no está disponible. Te sugerimos otros cercanos.', {
+      alternatives: alternatives.map((s) => toSlotDto(s, shop.timezone)),
+    });
+  }
+
+  // Read ---------------------------------------------------------------------------------
+
+  async get(principal: Principal, id: string): Promise<BookingDto> {
+    const view = await this.repo.findView(id);
+    if (!view || !(await this.canSee(principal, view))) throw problems.notFound('El turno');
+    return this.toDto(view);
+  }
+
+  private async canSee(principal: Principal, view: BookingView): Promise<boolean> {
+    if (principal.role === 'admin') return true;
+    if (principal.role === 'customer') return view.customer_id === principal.userId;
+    return (await this.access.roleIn(principal, view.shop_id)) !== undefined;
+  }
+
+  async list(
+    principal: Principal,
+    query: { status?: BookingStatus[] | undefined; from?: string | undefined; to?: string | undefined; shopId?: string | undefined; barberId?: string | undefined; page: number; pageSize: number },
+  ) {
+    const filter: BookingListFilter = {
+      status: query.status,
+      shopId: query.shopId,
+      barberId: query.barberId,
+      page: query.page,
+      pageSize: query.pageSize,
+    };
+    // Dates are Argentine days; a shop's own timezone only differs for shops abroad.
+    if (query.from) filter.from = new Date(localDayBounds(query.from, 'America/Argentina/Buenos_Aires').start);
+    if (query.to) filter.to = new Date(localDayBounds(addDays(query.to, 0), 'America/Argentina/Buenos_Aires').end);
+    if (principal.role === 'customer') filter.customerId = principal.userId;
+    else if (principal.role === 'provider') {
+      const shopIds = await this.repo.memberShopIds(principal.userId);
+      if (query.shopId && !shopIds.includes(query.shopId)) throw problems.forbidden('No formás parte de esta barbería.');
+      filter.shopIds = shopIds;
+    }
+    const { rows, total } = await this.repo.list(filter);
+    return { items: rows.map((r) => this.toDto(r)), page: query.page, pageSize: query.pageSize, total };
+  }
+
+  // Lifecycle ----------------------------------------------------------------------------
+
+  private async actorFor(principal: Principal, view: BookingView): Promise<policy.Actor> {
+    if (principal.role === 'admin') return 'admin';
+    if (principal.role === 'customer') {
+      if (view.customer_id === principal.userId) return 'customer';
+      throw problems.notFound('El turno');
+    }
+    const role = await this.access.roleIn(principal, view.shop_id);
+    if (!role) throw problems.notFound('El turno');
+    return 'shop';
+  }
+
+  private facts(view: BookingView): policy.BookingFacts {
+    return { status: view.status, startsAt: view.starts_at, endsAt: view.ends_at, holdExpiresAt: view.hold_expires_at };
+  }
+
+  private enforce(decision: policy.Decision): void {
+    if (!decision.allowed) throw problems.conflict(decision.code, decision.reason);
+  }
+
+  /** Runs a state change on a locked booking; `change` returns the event to record. */
+  private async transition(
+    principal: Principal,
+    id: string,
+    change: (view: BookingView, actor: policy.Actor, trx: Transaction<DB>) => Promise<{ type: string; data?: Record<string, unknown> }>,
+    onlyShop = false,
+  ): Promise<BookingDto> {
+    const visible = await this.repo.findView(id);
+    if (!visible) throw problems.notFound('El turno');
+    const actor = await this.actorFor(principal, visible);
+    if (onlyShop && actor === 'customer') throw problems.forbidden('Solo la barbería puede hacer esto.');
+    const result = await this.db.transaction().execute(async (trx) => {
+      const view = (await this.repo.lockForUpdate(trx, id))!;
+      const event = await change(view, actor, trx);
+      await this.repo.addEvent(trx, id, event.type, principal.userId, event.data ?? {});
+      return { view: (await this.repo.findView(id, trx))!, type: event.type };
+    });
+    await this.emit(result.view.shop_id, id, result.type);
+    return this.toDto(result.view);
+  }
+
+  cancel(principal: Principal, id: string, reason: string | undefined): Promise<BookingDto> {
+    return this.transition(principal, id, async (view, actor, trx) => {
+      const now = this.clock.now();
+      this.enforce(policy.canCancel(this.facts(view), actor, now));
+      const late = actor === 'customer' && policy.isLateCancellation(this.facts(view), view.cancellation_cutoff_minutes, now);
+      await this.repo.setStatus(trx, id, 'cancelled', now, { cancelled_by: principal.userId, cancel_reason: reason ?? null });
+      return { type: 'cancelled', data: { by: actor, late, reason: reason ?? null } };
+    });
+  }
+
+  confirm(principal: Principal, id: string): Promise<BookingDto> {
+    return this.transition(
+      principal,
+      id,
+      async (view, _actor, trx) => {
+        const now = this.clock.now();
+        this.enforce(policy.canConfirm(this.facts(view), now));
+        await this.repo.setStatus(trx, id, 'confirmed', now);
+        return { type: 'confirmed', data: { by: 'shop' } };
+      },
+      true,
+    );
+  }
+
+  closeOut(principal: Principal, id: string, outcome: 'completed' | 'no_show'): Promise<BookingDto> {
+    return this.transition(
+      principal,
+      id,
+      async (view, _actor, trx) => {
+        const now = this.clock.now();
+        this.enforce(policy.canCloseOut(this.facts(view), now));
+        await this.repo.setStatus(trx, id, outcome, now);
+        return { type: outcome };
+      },
+      true,
+    );
+  }
+
+  /**
+   * Moves a booking in one UPDATE: the database checks the new time against everyone else's
+   * bookings before the old time is given up, so either both happen or neither does.
+   */
+  async reschedule(principal: Principal, id: string, input: { start: string; barberId?: string | undefined }): Promise<BookingDto> {
+    const current = await this.repo.findView(id);
+    if (!current) throw problems.notFound('El turno');
+    const actor = await this.actorFor(principal, current);
+    const now = this.clock.now();
+    this.enforce(policy.canReschedule(this.facts(current), actor, current.cancellation_cutoff_minutes, now));
+    const start = new Date(input.start);
+    if (start.getTime() <= now.getTime()) throw problems.unprocessable('start_in_past', 'Ese horario ya pasó.');
+
+    const { shop, service } = await this.availability.shopAndService(current.shop_id, current.service_id);
+    const free = await this.freeBarbersAt(shop, service, start, input.barberId, id);
+    // Keep the customer's barber when possible.
+    const ordered = [...free.filter((b) => b.id === current.barber_id), ...free.filter((b) => b.id !== current.barber_id)];
+    if (ordered.length === 0) throw await this.slotUnavailable(shop, service, input.barberId, start, id);
+
+    const end = new Date(start.getTime() + service.duration_minutes * 60_000);
+    const blocked = {
+      blocked_from: new Date(start.getTime() - service.buffer_before_minutes * 60_000),
+      blocked_to: new Date(end.getTime() + service.buffer_after_minutes * 60_000),
+    };
+    for (const barber of ordered) {
+      try {
+        const view = await this.db.transaction().execute(async (trx) => {
+          const locked = (await this.repo.lockForUpdate(trx, id))!;
+          this.enforce(policy.canReschedule(this.facts(locked), actor, locked.cancellation_cutoff_minutes, this.clock.now()));
+          await this.repo.lockBarberAgenda(trx, barber.id);
+          await this.repo.expireStaleHolds(trx, now, [barber.id], blocked.blocked_from, blocked.blocked_to);
+          if (await this.repo.overlapsLiveBooking(trx, barber.id, blocked.blocked_from, blocked.blocked_to, id)) return null;
+          await this.repo.moveTo(trx, id, { barber_id: barber.id, starts_at: start, ends_at: end, ...blocked }, now);
+          await this.repo.addEvent(trx, id, 'rescheduled', principal.userId, {
+            by: actor,
+            from: { start: locked.starts_at.toISOString(), barberId: locked.barber_id },
+            to: { start: start.toISOString(), barberId: barber.id },
+          });
+          return (await this.repo.findView(id, trx))!;
+        });
+        if (view) {
+          await this.emit(view.shop_id, id, 'rescheduled');
+          return this.toDto(view);
+        }
+      } catch (error) {
+        if (!isExclusionViolation(error)) throw error;
+      }
+    }
+    throw await this.slotUnavailable(shop, service, input.barberId, start, id);
+  }
+
+  // Reviews ------------------------------------------------------------------------------
+
+  async review(principal: Principal, id: string, input: { rating: number; comment: string }) {
+    const view = await this.repo.findView(id);
+    if (!view || view.customer_id !== principal.userId) throw problems.notFound('El turno');
+    this.enforce(policy.canReview(this.facts(view)));
+    const review = await this.db.transaction().execute(async (trx) => {
+      const inserted = await this.repo.insertReview(trx, {
+        booking_id: id,
+        shop_id: view.shop_id,
+        barber_id: view.barber_id,
+        customer_id: principal.userId,
+        rating: input.rating,
+        comment: input.comment,
+      });
+      if (inserted) await this.repo.addEvent(trx, id, 'reviewed', principal.userId, { rating: input.rating });
+      return inserted;
+    });
+    if (!review) throw problems.conflict('already_reviewed', 'Ya dejaste tu opinión sobre este turno.');
+    await this.emit(view.shop_id, id, 'reviewed');
+    return {
+      id: review.id,
+      rating: review.rating,
+      comment: review.comment,
+      barberId: view.barber_id,
+      barberName: view.barber_name,
+      customerName: publicName(view.customer_name),
+      createdAt: review.created_at.toISOString(),
+    };
+  }
+
+  async listReviews(shopId: string, page: number, pageSize: number) {
+    const rows = await this.repo.listReviews(shopId, page, pageSize);
+    return rows.map((r) => ({
+      id: r.id,
+      rating: r.rating,
+      comment: r.comment,
+      barberId: r.barber_id,
+      barberName: r.barber_name,
+      customerName: publicName(r.customer_name),
+      createdAt: r.created_at.toISOString(),
+    }));
+  }
+
+  /** Releases expired holds everywhere; run periodically so abandoned checkouts free their slots. */
+  async expireHolds(): Promise<number> {
+    const expired = await this.repo.expireStaleHolds(this.db, this.clock.now());
+    return expired.length;
+  }
+
+  // Mapping ------------------------------------------------------------------------------
+
+  toDto(v: BookingView): BookingDto {
+    const tz = v.timezone;
+    return {
+      id: v.id,
+      status: v.status,
+      shopId: v.shop_id,
+      shopName: v.shop_name,
+      timezone: tz,
+      barberId: v.barber_id,
+      barberName: v.barber_name,
+      serviceId: v.service_id,
+      serviceName: v.service_name,
+      customer: { id: v.customer_id, fullName: v.customer_name },
+      start: toShopIso(v.starts_at, tz),
+      end: toShopIso(v.ends_at, tz),
+      price: money(v.price_cents),
+      deposit: money(v.deposit_cents),
+      holdExpiresAt: v.hold_expires_at ? toShopIso(v.hold_expires_at, tz) : null,
+      note: v.customer_note,
+      cancellation: v.cancelled_at
+        ? {
+            at: toShopIso(v.cancelled_at, tz),
+            byCustomer: v.cancelled_by === v.customer_id,
+            reason: v.cancel_reason,
+            late: v.cancelled_by === v.customer_id && policy.isLateCancellation(this.facts(v), v.cancellation_cutoff_minutes, v.cancelled_at),
+          }
+        : null,
+      rescheduleCount: v.reschedule_count,
+      reviewed: v.has_review,
+      createdAt: toShopIso(v.created_at, tz),
+    };
+  }
+}
+
+/** Reviews are public: "Ana P." rather than the customer's full name. */
+export function publicName(fullName: string): string {
+  const [first = '', ...rest] = fullName.trim().split(/\s+/);
+  const initial = rest.length ? ` ${rest[rest.length - 1]![0]!.toUpperCase()}.` : '';
+  return `${first}${initial}`;
+}

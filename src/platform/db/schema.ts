@@ -1,0 +1,225 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Kysely table types; they mirror migrations/*.sql and change with them. */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** bigint columns are parsed to JS numbers (safe below 2^53 centavos). */
+type Int8 = ColumnType<number, number | bigint | string, number | bigint | string>;
+type DefaultInt8 = ColumnType<number, number | bigint | string | undefined, number | bigint | string>;
+/** numeric columns stay strings so no precision is lost. */
+type Numeric = ColumnType<string, string | number, string | number>;
+
+export interface UsersTable {
+  id: Generated<string>;
+  email: string;
+  password_hash: string;
+  full_name: string;
+  phone: string | null;
+  role: 'customer' | 'provider' | 'admin';
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface RefreshTokensTable {
+  id: Generated<string>;
+  user_id: string;
+  family_id: string;
+  token_hash: string;
+  expires_at: Timestamp;
+  created_at: DefaultTimestamp;
+  used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export type TaxCondition = 'monotributo' | 'responsable_inscripto';
+
+export interface ShopsTable {
+  id: Generated<string>;
+  name: string;
+  slug: string;
+  description: Generated<string>;
+  cuit: string;
+  tax_condition: TaxCondition;
+  address: string;
+  city: string;
+  province: string;
+  region: string;
+  timezone: Generated<string>;
+  latitude: number;
+  longitude: number;
+  phone: string | null;
+  cancellation_cutoff_minutes: Generated<number>;
+  hold_minutes: Generated<number>;
+  min_notice_minutes: Generated<number>;
+  booking_horizon_days: Generated<number>;
+  slot_step_minutes: Generated<number>;
+  rating_avg: Numeric | null;
+  rating_count: Generated<number>;
+  active: Generated<boolean>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface ShopMembersTable {
+  shop_id: string;
+  user_id: string;
+  role: 'owner' | 'barber';
+  created_at: DefaultTimestamp;
+}
+
+export interface BarbersTable {
+  id: Generated<string>;
+  shop_id: string;
+  user_id: string | null;
+  display_name: string;
+  bio: Generated<string>;
+  active: Generated<boolean>;
+  created_at: DefaultTimestamp;
+}
+
+export type DepositKind = 'none' | 'fixed' | 'percent' | 'full';
+
+export interface ServicesTable {
+  id: Generated<string>;
+  shop_id: string;
+  name: string;
+  description: Generated<string>;
+  duration_minutes: number;
+  price_cents: Int8;
+  deposit_kind: Generated<DepositKind>;
+  deposit_value: ColumnType<number, number | undefined, number>;
+  buffer_before_minutes: Generated<number>;
+  buffer_after_minutes: Generated<number>;
+  active: Generated<boolean>;
+  created_at: DefaultTimestamp;
+}
+
+export interface BarberServicesTable {
+  barber_id: string;
+  service_id: string;
+}
+
+export interface BarberWeeklyHoursTable {
+  id: Generated<string>;
+  barber_id: string;
+  weekday: number;
+  start_minute: number;
+  end_minute: number;
+  kind: 'work' | 'break';
+}
+
+export interface BarberDateOverridesTable {
+  id: Generated<string>;
+  barber_id: string;
+  on_date: string;
+  start_minute: number | null;
+  end_minute: number | null;
+  note: Generated<string>;
+}
+
+export interface BarberTimeOffTable {
+  id: Generated<string>;
+  barber_id: string;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  reason: Generated<string>;
+  created_at: DefaultTimestamp;
+}
+
+export type BookingStatus = 'pending' | 'confirmed' | 'completed' | 'no_show' | 'cancelled' | 'expired';
+/** Statuses that occupy the barber's time (the exclusion constraint's predicate). */
+export const LIVE_BOOKING_STATUSES = ['pending', 'confirmed', 'completed', 'no_show'] as const;
+
+export interface BookingsTable {
+  id: Generated<string>;
+  shop_id: string;
+  barber_id: string;
+  service_id: string;
+  customer_id: string;
+  status: BookingStatus;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  blocked_from: Timestamp;
+  blocked_to: Timestamp;
+  price_cents: Int8;
+  deposit_cents: DefaultInt8;
+  currency: Generated<'ARS'>;
+  booking_value: ColumnType<string | null, never, never>;
+  hold_expires_at: Timestamp | null;
+  customer_note: Generated<string>;
+  cancelled_at: Timestamp | null;
+  cancelled_by: string | null;
+  cancel_reason: string | null;
+  reschedule_count: Generated<number>;
+  response_time_ms: number | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface BookingEventsTable {
+  id: Generated<number>;
+  booking_id: string;
+  type: string;
+  actor_id: string | null;
+  data: ColumnType<unknown, string, string>;
+  created_at: DefaultTimestamp;
+}
+
+export interface ReviewsTable {
+  id: Generated<string>;
+  booking_id: string;
+  shop_id: string;
+  barber_id: string;
+  customer_id: string;
+  rating: number;
+  comment: Generated<string>;
+  created_at: DefaultTimestamp;
+}
+
+export interface IdempotencyKeysTable {
+  user_id: string;
+  key: string;
+  scope: string;
+  request_hash: string;
+  status_code: number;
+  response_body: ColumnType<unknown, string, string>;
+  created_at: DefaultTimestamp;
+}
+
+export interface BookingAnalyticsView {
+  booking_id: string;
+  shop_id: string;
+  provider_region: string;
+  provider_city: string;
+  customer_rating: number | null;
+  response_time_ms: number | null;
+  booking_date: string;
+  status: BookingStatus;
+  booking_value: string | null;
+}
+
+export interface DB {
+  users: UsersTable;
+  refresh_tokens: RefreshTokensTable;
+  shops: ShopsTable;
+  shop_members: ShopMembersTable;
+  barbers: BarbersTable;
+  services: ServicesTable;
+  barber_services: BarberServicesTable;
+  barber_weekly_hours: BarberWeeklyHoursTable;
+  barber_date_overrides: BarberDateOverridesTable;
+  barber_time_off: BarberTimeOffTable;
+  bookings: BookingsTable;
+  booking_events: BookingEventsTable;
+  reviews: ReviewsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  booking_analytics: BookingAnalyticsView;
+}
+
+export type User = Selectable<UsersTable>;
+export type Shop = Selectable<ShopsTable>;
+export type Barber = Selectable<BarbersTable>;
+export type Service = Selectable<ServicesTable>;
+export type Booking = Selectable<BookingsTable>;
+export type NewBooking = Insertable<BookingsTable>;
+export type ShopUpdate = Updateable<ShopsTable>;

@@ -1,0 +1,73 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { problems } from './problem.js';
+
+export type Role = 'customer' | 'provider' | 'admin';
+
+export interface Principal {
+  userId: string;
+  role: Role;
+}
+
+/**
+ * Who may call a route. Every route must declare it (the server refuses to start
+ * otherwise); resource ownership (my booking, my shop) is then checked by the service.
+ */
+export type Access = 'public' | { roles: readonly Role[] };
+
+export const PUBLIC: Access = 'public';
+export const anyUser: Access = { roles: ['customer', 'provider', 'admin'] };
+export const customersOnly: Access = { roles: ['customer'] };
+export const providersAndAdmins: Access = { roles: ['provider', 'admin'] };
+export const adminsOnly: Access = { roles: ['admin'] };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+export type VerifyAccessToken = (token: string) => Promise<Principal | null>;
+
+/** Routes that plugins register for themselves (the docs UI); they serve public documentation only. */
+const PLUGIN_ROUTE_PREFIXES = ['/docs'];
+
+export function registerAccessControl(app: FastifyInstance, verify: VerifyAccessToken): void {
+  app.decorateRequest('principal', null);
+
+  app.addHook('onRoute', (route) => {
+    if (route.config?.access) return;
+    if (PLUGIN_ROUTE_PREFIXES.some((p) => route.url.startsWith(p))) {
+      route.config = { ...(route.config ?? {}), access: PUBLIC };
+      return;
+    }
+    throw new Error(`Route ${route.method} ${route.url} does not declare who may call it (config.access)`);
+  });
+
+  app.addHook('onRequest', async (request) => {
+    const access = request.routeOptions.config.access;
+    if (access === undefined) return; // 404 handler
+    const principal = await authenticate(request, verify);
+    request.principal = principal;
+    if (access === 'public') return;
+    if (!principal) throw problems.unauthorized();
+    if (!access.roles.includes(principal.role)) throw problems.forbidden();
+  });
+}
+
+async function authenticate(request: FastifyRequest, verify: VerifyAccessToken): Promise<Principal | null> {
+  const header = request.headers.authorization;
+  if (!header) return null;
+  const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header);
+  if (!match?.[1]) throw problems.unauthorized('El encabezado Authorization debe ser "Bearer <token>".');
+  const principal = await verify(match[1]);
+  if (!principal) throw problems.unauthorized('La sesión expiró o no es válida. Iniciá sesión de nuevo.');
+  return principal;
+}
+
+export function requirePrincipal(request: FastifyRequest): Principal {
+  if (!request.principal) throw problems.unauthorized();
+  return request.principal;
+}

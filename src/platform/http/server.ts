@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { PUBLIC, registerAccessControl, type VerifyAccessToken } from './access.js';
+import { registerErrorHandling } from './error-handler.js';
+
+// Validation messages reach people: Spanish.
+z.config(z.locales.es());
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
+
+export interface ServerOptions {
+  logger: FastifyServerOptions['logger'];
+  verifyAccessToken: VerifyAccessToken;
+  trustProxy?: boolean;
+  publicBaseUrl: string;
+}
+
+/** The HTTP shell every module plugs into: validation, OpenAPI, errors, access control. */
+export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger,
+    bodyLimit: 64 * 1024,
+    trustProxy: options.trustProxy ?? false,
+    // A load balancer's request id is kept so one id follows the request across hops.
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+
+  registerErrorHandling(app);
+  registerAccessControl(app, options.verifyAccessToken);
+
+  await app.register(helmet, { global: true });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'BarberPro API',
+        version: '1.0.0',
+        description:
+          'Booking marketplace for barbershops in Argentina. Errors are RFC 9457 problem+json; ' +
+          'times are ISO-8601 with offset in the shop’s timezone; money is integer centavos (ARS).',
+      },
+      servers: [{ url: options.publicBaseUrl }],
+      components: {
+        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
+    },
+    transform: (input) => {
+      const transformed = jsonSchemaTransform(input);
+      const access = input.route.config?.access;
+      if (access && access !== 'public') {
+        transformed.schema = { ...transformed.schema, security: [{ bearerAuth: [] }] } as typeof transformed.schema;
+      }
+      return transformed;
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+
+  app.get('/openapi.json', { config: { access: PUBLIC }, schema: { hide: true } }, async () => app.swagger());
+
+  return app;
+}

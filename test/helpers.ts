@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { buildApp } from '../src/app.js';
+import { hashPassword } from '../src/modules/accounts/passwords.js';
+import { TokenService } from '../src/modules/accounts/tokens.js';
+import { ManualClock, type Clock } from '../src/platform/clock.js';
+import { loadConfig } from '../src/platform/config.js';
+import { createDatabase, type Database } from '../src/platform/db/database.js';
+import { migrateToLatest } from '../src/platform/db/migrator.js';
+import type { Role } from '../src/platform/http/access.js';
+
+export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
+export const TEST_PASSWORD = 'correct horse battery';
+
+/** A database of this test file's own: a clone of the migrated template, or an in-memory PGlite. */
+export async function createTestDatabase(): Promise<Database> {
+  const templateUrl = inject('templateDatabaseUrl');
+  if (!templateUrl) {
+    const database = await createDatabase({ kind: 'pglite-memory' });
+    await migrateToLatest(database.db);
+    return database;
+  }
+  const template = new URL(templateUrl);
+  const name = `bp_test_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  const admin = new pg.Client({ connectionString: templateUrl.replace(template.pathname, '/postgres') });
+  await admin.connect();
+  await admin.query(`create database "${name}" template "${template.pathname.slice(1)}"`);
+  await admin.end();
+  const url = new URL(templateUrl);
+  url.pathname = `/${name}`;
+  const database = await createDatabase({ kind: 'postgres', url: url.toString(), poolMax: 60 });
+  const close = database.close.bind(database);
+  return Object.assign(database, {
+    close: async () => {
+      await close();
+      const cleanup = new pg.Client({ connectionString: templateUrl.replace(template.pathname, '/postgres') });
+      await cleanup.connect();
+      await cleanup.query(`drop database if exists "${name}" with (force)`);
+      await cleanup.end();
+    },
+  });
+}
+
+export interface TestUser {
+  id: string;
+  email: string;
+  role: Role;
+  token: string;
+  auth: { authorization: string };
+}
+
+export interface TestContext {
+  app: FastifyInstance;
+  database: Database;
+  clock: ManualClock;
+  tokens: TokenService;
+  /** Tokens last 60 days unless told otherwise, so tests can move the clock across days. */
+  createUser(role: Role, overrides?: { email?: string; fullName?: string; tokenTtlSeconds?: number }): Promise<TestUser>;
+  close(): Promise<void>;
+}
+
+let passwordHash: Promise<string> | undefined;
+
+export async function createTestContext(options: { now?: string; clock?: Clock } = {}): Promise<TestContext> {
+  const database = await createTestDatabase();
+  const clock = (options.clock as ManualClock | undefined) ?? new ManualClock(options.now ?? '2026-12-01T12:00:00Z');
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: TEST_JWT_SECRET });
+  const app = await buildApp({ config, database, jwtSecret: TEST_JWT_SECRET, clock });
+  await app.ready();
+  const tokens = new TokenService(TEST_JWT_SECRET, config.accessTokenTtlSeconds);
+  passwordHash ??= hashPassword(TEST_PASSWORD);
+
+  return {
+    app,
+    database,
+    clock,
+    tokens,
+    async createUser(role, overrides = {}) {
+      const email = overrides.email ?? `${role}-${randomUUID().slice(0, 8)}@example.com`;
+      const user = await database.db
+        .insertInto('users')
+        .values({ email, password_hash: await passwordHash!, full_name: overrides.fullName ?? `Test ${role}`, phone: null, role })
+        .returning(['id'])
+        .executeTakeFirstOrThrow();
+      const issuer = new TokenService(TEST_JWT_SECRET, overrides.tokenTtlSeconds ?? 60 * 86_400);
+      const { token } = await issuer.issueAccessToken({ userId: user.id, role }, clock.now());
+      return { id: user.id, email, role, token, auth: { authorization: `Bearer ${token}` } };
+    },
+    async close() {
+      await app.close();
+      await database.close();
+    },
+  };
+}
+
+export function json<T = any>(response: LightMyRequestResponse): T {
+  return response.json() as T;
+}
+
+export function expectProblem(response: LightMyRequestResponse, status: number, code?: string): any {
+  if (response.statusCode !== status) {
+    throw new Error(`expected ${status}${code ? ` ${code}` : ''}, got ${response.statusCode}: ${response.body}`);
+  }
+  if (!String(response.headers['content-type']).startsWith('application/problem+json'))
+    throw new Error(`expected problem+json, got ${response.headers['content-type']}`);
+  const body = response.json();
+  if (code && body.code !== code) throw new Error(`expected code ${code}, got ${body.code}: ${response.body}`);
+  return body;
+}
