@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { AppConfig } from './platform/config.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import type { Database } from './platform/db/database.js';
@@ -40,6 +40,8 @@ export interface AppDependencies {
   database: Database;
   jwtSecret: string;
   clock?: Clock;
+  /** Overrides the logger built from config (tests capture logs through it). */
+  logger?: FastifyServerOptions['logger'];
 }
 
 /** Wires repositories → services → routes. Nothing here holds request state. */
@@ -57,7 +59,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const bookings = new BookingsService(db, new BookingsRepository(db), availability, shopAccess, clock);
 
   const app = await createServer({
-    logger: config.logLevel === 'silent' ? false : loggerOptions(config),
+    logger: deps.logger ?? (config.logLevel === 'silent' ? false : loggerOptions(config)),
     verifyAccessToken: (token) => tokens.verifyAccessToken(token, clock.now()),
     publicBaseUrl: config.publicBaseUrl,
   });

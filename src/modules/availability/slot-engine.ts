@@ -482,8 +482,10 @@ export function computeSlots(query: SlotQuery, barbers: readonly BarberSchedule[
           while (pointer < obstacleCount && obstacleEnds[pointer]! <= blockedStart) pointer++;
           if (pointer < obstacleCount && obstacleStarts[pointer]! < blockedEnd) {
             // Every candidate before the one whose blocked interval clears this
-            // obstacle would hit it too, so skip them all at once.
-            k = Math.ceil((obstacleEnds[pointer]! - rangeStart) / stepMs);
+            // obstacle would hit it too, so skip them all at once. The k + 1
+            // floor guarantees progress even if fractional-millisecond input
+            // made the division round down onto the current k.
+            k = Math.max(k + 1, Math.ceil((obstacleEnds[pointer]! + bufferBeforeMs - rangeStart) / stepMs));
             continue;
           }
           slots.push({ start, end: start + durationMs, barberId });
@@ -510,7 +512,7 @@ function mergeInstantRanges(flat: number[]): number[] {
   const merged: number[] = [];
   for (const [start, end] of pairs) {
     const last = merged.length - 1;
-    if (merged.length > 0 && start <= merged[last]!) {
+    if (merged.length > 0 && start < merged[last]!) {
       merged[last] = Math.max(merged[last]!, end);
     } else {
       merged.push(start, end);

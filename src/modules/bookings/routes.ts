@@ -33,7 +33,7 @@ export function bookingsRoutes(bookings: BookingsService): FastifyPluginAsyncZod
       handler: async (request, reply) => {
         const result = await bookings.create(requirePrincipal(request), request.body, {
           idempotencyKey: request.headers['idempotency-key'],
-          elapsedMs: () => reply.elapsedTime,
+          elapsedMs: () => performance.now() - request.receivedAt,
         });
         return reply.status(result.status as 201).send(result.body as z.infer<typeof bookingSchema>);
       },

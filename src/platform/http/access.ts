@@ -20,12 +20,22 @@ export const customersOnly: Access = { roles: ['customer'] };
 export const providersAndAdmins: Access = { roles: ['provider', 'admin'] };
 export const adminsOnly: Access = { roles: ['admin'] };
 
+export interface RouteAccess {
+  method: string;
+  url: string;
+  access: Access;
+}
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
   }
   interface FastifyRequest {
     principal: Principal | null;
+  }
+  interface FastifyInstance {
+    /** Every route with who may call it, for the security tests and the ops checks. */
+    routeAccess: RouteAccess[];
   }
 }
 
@@ -36,14 +46,18 @@ const PLUGIN_ROUTE_PREFIXES = ['/docs'];
 
 export function registerAccessControl(app: FastifyInstance, verify: VerifyAccessToken): void {
   app.decorateRequest('principal', null);
+  const table: RouteAccess[] = [];
+  app.decorate('routeAccess', table);
 
   app.addHook('onRoute', (route) => {
-    if (route.config?.access) return;
-    if (PLUGIN_ROUTE_PREFIXES.some((p) => route.url.startsWith(p))) {
+    if (!route.config?.access) {
+      if (!PLUGIN_ROUTE_PREFIXES.some((p) => route.url.startsWith(p)))
+        throw new Error(`Route ${route.method} ${route.url} does not declare who may call it (config.access)`);
       route.config = { ...(route.config ?? {}), access: PUBLIC };
-      return;
     }
-    throw new Error(`Route ${route.method} ${route.url} does not declare who may call it (config.access)`);
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') table.push({ method, url: route.url, access: route.config.access! });
+    }
   });
 
   app.addHook('onRequest', async (request) => {

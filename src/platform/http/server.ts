@@ -11,6 +11,13 @@ import { registerErrorHandling } from './error-handler.js';
 // Validation messages reach people: Spanish.
 z.config(z.locales.es());
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** performance.now() when the request arrived, for measured server times. */
+    receivedAt: number;
+  }
+}
+
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
 
 export interface ServerOptions {
@@ -34,8 +41,14 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<ZodTypeProvider>();
 
+  // The API speaks JSON only; anything else is a 415, not a string to validate.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('receivedAt', 0);
+  app.addHook('onRequest', async (request) => {
+    request.receivedAt = performance.now();
+  });
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });

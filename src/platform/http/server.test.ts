@@ -1,0 +1,107 @@
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../app.js';
+import { createTestContext, createTestDatabase, expectProblem, json, TEST_JWT_SECRET, TEST_PASSWORD, type TestContext } from '../../../test/helpers.js';
+import { loadConfig } from '../config.js';
+import { createDatabase } from '../db/database.js';
+import { loggerOptions } from '../logger.js';
+
+let ctx: TestContext;
+beforeAll(async () => {
+  ctx = await createTestContext();
+});
+afterAll(async () => ctx.close());
+
+describe('HTTP shell', () => {
+  it('serves an OpenAPI 3.1 document generated from the route schemas, and the docs UI', async () => {
+    const doc = json(await ctx.app.inject({ url: '/openapi.json' }));
+    expect(doc.openapi).toBe('3.1.0');
+    const booking = doc.paths['/api/v1/bookings'].post;
+    expect(booking.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['shopId', 'serviceId', 'start']));
+    expect(booking.security).toEqual([{ bearerAuth: [] }]);
+    expect(doc.paths['/api/v1/shops'].get.security).toBeUndefined();
+    const docs = await ctx.app.inject({ url: '/docs/' });
+    expect(docs.statusCode).toBe(200);
+    expect(docs.headers['content-type']).toContain('text/html');
+  });
+
+  it('answers unknown routes with a 404 problem', async () => {
+    expectProblem(await ctx.app.inject({ url: '/api/v1/nothing-here' }), 404, 'route_not_found');
+  });
+
+  it('refuses non-JSON bodies with 415 and oversized ones with 413', async () => {
+    expectProblem(await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { 'content-type': 'text/plain' }, payload: 'hola' }), 415);
+    const big = JSON.stringify({ email: 'a@b.co', password: 'x'.repeat(100_000) });
+    expectProblem(await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { 'content-type': 'application/json' }, payload: big }), 413);
+  });
+
+  it('keeps a valid incoming request id and echoes it; invents one otherwise', async () => {
+    const kept = await ctx.app.inject({ url: '/healthz', headers: { 'x-request-id': 'alb-1234567890' } });
+    expect(kept.headers['x-request-id']).toBe('alb-1234567890');
+    const invented = await ctx.app.inject({ url: '/healthz', headers: { 'x-request-id': 'bad id with spaces' } });
+    expect(invented.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('sends security headers', async () => {
+    const res = await ctx.app.inject({ url: '/api/v1/shops' });
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['strict-transport-security']).toBeDefined();
+    expect(res.headers['content-security-policy']).toBeDefined();
+  });
+
+  it('reports ready while the database answers', async () => {
+    const res = await ctx.app.inject({ url: '/readyz' });
+    expect(res.statusCode).toBe(200);
+    expect(json(res).checks.database.status).toBe('ok');
+    expect(json(await ctx.app.inject({ url: '/healthz' }))).toEqual({ status: 'ok' });
+  });
+});
+
+describe('when PostgreSQL is unreachable', () => {
+  it('readiness is 503 and requests fail fast with a 503 problem instead of hanging', async () => {
+    const database = await createDatabase({ kind: 'postgres', url: 'postgres://postgres@127.0.0.1:1/unreachable', poolMax: 2 });
+    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: TEST_JWT_SECRET });
+    const app = await buildApp({ config, database, jwtSecret: TEST_JWT_SECRET });
+    try {
+      const ready = await app.inject({ url: '/readyz' });
+      expect(ready.statusCode).toBe(503);
+      expect(json(ready).checks.database.status).toBe('down');
+      const started = Date.now();
+      const res = await app.inject({ url: '/api/v1/shops?city=Rosario' });
+      expectProblem(res, 503, 'service_unavailable');
+      expect(res.headers['retry-after']).toBe('5');
+      expect(Date.now() - started).toBeLessThan(6_000);
+      expect(json(await app.inject({ url: '/healthz' }))).toEqual({ status: 'ok' });
+    } finally {
+      await app.close();
+      await database.close();
+    }
+  });
+});
+
+describe('logs', () => {
+  it('never contain passwords, tokens, emails or query strings', async () => {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const database = await createTestDatabase();
+    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', JWT_SECRET: TEST_JWT_SECRET });
+    const app = await buildApp({ config, database, jwtSecret: TEST_JWT_SECRET, logger: { ...(loggerOptions(config) as object), stream } });
+    try {
+      const reg = await app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { email: 'secreto@example.com', password: TEST_PASSWORD, fullName: 'Ana' } });
+      const token = json(reg).accessToken as string;
+      await app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
+      await app.inject({ url: '/api/v1/shops?q=nombre-privado' });
+      const all = lines.join('\n');
+      expect(all).toContain('incoming request');
+      for (const secret of [TEST_PASSWORD, token, 'secreto@example.com', 'nombre-privado']) expect(all).not.toContain(secret);
+    } finally {
+      await app.close();
+      await database.close();
+    }
+  });
+});

@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../src/platform/http/access.js';
+import { createTestContext, expectProblem, type TestContext, type TestUser } from '../helpers.js';
+
+/**
+ * Who may call what. This table is the reviewed contract: opening a route to more roles,
+ * or adding one, fails here until the table says so.
+ */
+const EXPECTED: Record<string, 'public' | Role[]> = {
+  'GET /healthz': 'public',
+  'GET /readyz': 'public',
+  'GET /openapi.json': 'public',
+  'POST /api/v1/auth/register': 'public',
+  'POST /api/v1/auth/login': 'public',
+  'POST /api/v1/auth/refresh': 'public',
+  'POST /api/v1/auth/logout': 'public',
+  'GET /api/v1/me': ['customer', 'provider', 'admin'],
+  'GET /api/v1/shops': 'public',
+  'GET /api/v1/shops/:shopId': 'public',
+  'GET /api/v1/shops/:shopId/availability': 'public',
+  'GET /api/v1/shops/:shopId/reviews': 'public',
+  'POST /api/v1/shops': ['provider', 'admin'],
+  'PATCH /api/v1/shops/:shopId': ['provider', 'admin'],
+  'GET /api/v1/shops/:shopId/services': ['provider', 'admin'],
+  'POST /api/v1/shops/:shopId/services': ['provider', 'admin'],
+  'PATCH /api/v1/shops/:shopId/services/:serviceId': ['provider', 'admin'],
+  'GET /api/v1/shops/:shopId/barbers': ['provider', 'admin'],
+  'POST /api/v1/shops/:shopId/barbers': ['provider', 'admin'],
+  'PATCH /api/v1/shops/:shopId/barbers/:barberId': ['provider', 'admin'],
+  'GET /api/v1/shops/:shopId/barbers/:barberId/schedule': ['provider', 'admin'],
+  'PUT /api/v1/shops/:shopId/barbers/:barberId/schedule': ['provider', 'admin'],
+  'GET /api/v1/shops/:shopId/barbers/:barberId/overrides': ['provider', 'admin'],
+  'PUT /api/v1/shops/:shopId/barbers/:barberId/overrides': ['provider', 'admin'],
+  'DELETE /api/v1/shops/:shopId/barbers/:barberId/overrides/:date': ['provider', 'admin'],
+  'GET /api/v1/shops/:shopId/barbers/:barberId/time-off': ['provider', 'admin'],
+  'POST /api/v1/shops/:shopId/barbers/:barberId/time-off': ['provider', 'admin'],
+  'DELETE /api/v1/shops/:shopId/barbers/:barberId/time-off/:timeOffId': ['provider', 'admin'],
+  'POST /api/v1/bookings': ['customer'],
+  'GET /api/v1/bookings': ['customer', 'provider', 'admin'],
+  'GET /api/v1/bookings/:id': ['customer', 'provider', 'admin'],
+  'POST /api/v1/bookings/:id/cancel': ['customer', 'provider', 'admin'],
+  'POST /api/v1/bookings/:id/reschedule': ['customer', 'provider', 'admin'],
+  'POST /api/v1/bookings/:id/confirm': ['provider', 'admin'],
+  'POST /api/v1/bookings/:id/complete': ['provider', 'admin'],
+  'POST /api/v1/bookings/:id/no-show': ['provider', 'admin'],
+  'POST /api/v1/bookings/:id/review': ['customer'],
+  'GET /api/v1/admin/analytics/daily': ['admin'],
+  'GET /api/v1/admin/analytics/regional': ['admin'],
+};
+
+const ROLES: Role[] = ['customer', 'provider', 'admin'];
+
+let ctx: TestContext;
+const users = {} as Record<Role, TestUser>;
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  for (const role of ROLES) users[role] = await ctx.createUser(role);
+});
+afterAll(async () => ctx.close());
+
+function concrete(url: string): string {
+  return url.replace(/:date/g, '2026-12-01').replace(/:[A-Za-z]+/g, () => randomUUID());
+}
+
+const apiRoutes = () => ctx.app.routeAccess.filter((r) => !r.url.startsWith('/docs'));
+
+describe('route access contract', () => {
+  it('every route declares who may call it, exactly as reviewed', () => {
+    const actual = Object.fromEntries(
+      apiRoutes().map((r) => [`${r.method} ${r.url}`, r.access === 'public' ? 'public' : [...r.access.roles].sort()]),
+    );
+    const expected = Object.fromEntries(Object.entries(EXPECTED).map(([k, v]) => [k, v === 'public' ? v : [...v].sort()]));
+    expect(actual).toEqual(expected);
+  });
+
+  const protectedRoutes = Object.entries(EXPECTED).filter(([, access]) => access !== 'public') as Array<[string, Role[]]>;
+
+  it.each(protectedRoutes.map(([route]) => [route]))('%s refuses anonymous callers (401)', async (route) => {
+    const [method, url] = route.split(' ') as [string, string];
+    expectProblem(await ctx.app.inject({ method: method as 'GET', url: concrete(url), payload: method === 'GET' ? undefined : {} }), 401, 'unauthorized');
+  });
+
+  const refusals = protectedRoutes.flatMap(([route, roles]) => ROLES.filter((r) => !roles.includes(r)).map((role) => [route, role] as const));
+
+  it.each(refusals)('%s refuses the %s role (403)', async (route, role) => {
+    const [method, url] = route.split(' ') as [string, string];
+    const res = await ctx.app.inject({ method: method as 'GET', url: concrete(url), headers: users[role].auth, payload: method === 'GET' ? undefined : {} });
+    expectProblem(res, 403, 'forbidden');
+  });
+
+  it.each(protectedRoutes.map(([route]) => [route]))('%s refuses a forged token (401)', async (route) => {
+    const [method, url] = route.split(' ') as [string, string];
+    const [header, payload] = users.admin.token.split('.');
+    const forged = `${header}.${payload}.${Buffer.from('not-the-signature').toString('base64url')}`;
+    expectProblem(
+      await ctx.app.inject({ method: method as 'GET', url: concrete(url), headers: { authorization: `Bearer ${forged}` }, payload: method === 'GET' ? undefined : {} }),
+      401,
+    );
+  });
+});
