@@ -114,6 +114,10 @@ export class CatalogRepository {
     return row?.role;
   }
 
+  async userRole(userId: string): Promise<'customer' | 'provider' | 'admin' | undefined> {
+    return (await this.db.selectFrom('users').select('role').where('id', '=', userId).executeTakeFirst())?.role;
+  }
+
   async createShop(ownerId: string, values: Insertable<ShopsTable>): Promise<Shop> {
     return this.db.transaction().execute(async (trx) => {
       const shop = await trx.insertInto('shops').values(values).returningAll().executeTakeFirstOrThrow();

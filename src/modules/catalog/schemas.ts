@@ -121,25 +121,33 @@ const policiesInput = {
   slotStepMinutes: z.number().int().min(5).max(240),
 };
 
+const shopFields = {
+  name: z.string().trim().min(2).max(120),
+  description: z.string().max(2000),
+  cuit: cuitSchema,
+  taxCondition: taxConditionSchema,
+  address: z.string().trim().min(3).max(200),
+  city: z.string().trim().min(2).max(80),
+  province: z.string().trim().min(2).max(80),
+  region: z.string().trim().min(2).max(80),
+  timezone: ianaTimezone,
+  latitude: z.number().min(-90).max(90),
+  longitude: z.number().min(-180).max(180),
+  phone: z.string().regex(/^\+?[0-9 ()-]{8,20}$/).optional(),
+  ...Object.fromEntries(Object.entries(policiesInput).map(([k, v]) => [k, v.optional()])),
+};
+
 export const createShopBody = z
   .object({
-    name: z.string().trim().min(2).max(120),
-    description: z.string().max(2000).default(''),
-    cuit: cuitSchema,
-    taxCondition: taxConditionSchema,
-    address: z.string().trim().min(3).max(200),
-    city: z.string().trim().min(2).max(80),
-    province: z.string().trim().min(2).max(80),
-    region: z.string().trim().min(2).max(80),
-    timezone: ianaTimezone.default('America/Argentina/Buenos_Aires'),
-    latitude: z.number().min(-90).max(90),
-    longitude: z.number().min(-180).max(180),
-    phone: z.string().regex(/^\+?[0-9 ()-]{8,20}$/).optional(),
-    ...Object.fromEntries(Object.entries(policiesInput).map(([k, v]) => [k, v.optional()])),
+    ...shopFields,
+    description: shopFields.description.default(''),
+    timezone: shopFields.timezone.default('America/Argentina/Buenos_Aires'),
   })
   .strict();
 
-export const updateShopBody = createShopBody.partial().strict();
+// Built from the fields without defaults: Zod 4 applies a default even inside .partial(),
+// which would silently reset the description and timezone on every PATCH that omits them.
+export const updateShopBody = z.object(shopFields).partial().strict();
 
 const depositInput = z
   .object({ kind: z.enum(['none', 'fixed', 'percent', 'full']), value: z.number().int().min(0).default(0) })

@@ -1,13 +1,14 @@
 import type { Selectable } from 'kysely';
 import type { Clock } from '../../platform/clock.js';
-import type { BarberDateOverridesTable, BarberTimeOffTable, Service, Shop } from '../../platform/db/schema.js';
+import type { BarberDateOverridesTable, BarberTimeOffTable, DepositKind, Service, Shop } from '../../platform/db/schema.js';
 import type { Principal } from '../../platform/http/access.js';
 import { problems } from '../../platform/http/problem.js';
 import { money } from '../../platform/http/schemas.js';
+import { localDateOf } from '../availability/slot-engine.js';
 import { depositCents } from './pricing.js';
 import type { BarberWithServices, CatalogRepository, ShopSearch, ShopSearchRow } from './repository.js';
 import { minutesToWallTime, wallTimeToMinutes } from './schemas.js';
-import type { ShopAccess } from './shop-access.js';
+import type { ShopAccess, ShopRole } from './shop-access.js';
 import type { z } from 'zod';
 import type {
   barberBody,
@@ -50,6 +51,11 @@ export function toShopSummary(shop: Shop & { price_from?: number | null }) {
   };
 }
 
+/** Only fixed and percent deposits carry a value; the API promises 0 for the others. */
+function depositValue(kind: DepositKind, value: number): number {
+  return kind === 'fixed' || kind === 'percent' ? value : 0;
+}
+
 export function toService(s: Service) {
   return {
     id: s.id,
@@ -57,7 +63,7 @@ export function toService(s: Service) {
     description: s.description,
     durationMinutes: s.duration_minutes,
     price: money(s.price_cents),
-    deposit: { kind: s.deposit_kind, value: s.deposit_value, amount: money(depositCents(s.price_cents, s.deposit_kind, s.deposit_value)) },
+    deposit: { kind: s.deposit_kind, value: depositValue(s.deposit_kind, s.deposit_value), amount: money(depositCents(s.price_cents, s.deposit_kind, s.deposit_value)) },
     bufferBeforeMinutes: s.buffer_before_minutes,
     bufferAfterMinutes: s.buffer_after_minutes,
     active: s.active,
@@ -106,6 +112,26 @@ export class CatalogService {
 
   private async changed(shopId: string): Promise<void> {
     for (const listener of this.listeners) await listener(shopId);
+  }
+
+  /**
+   * Admins pass access checks without a membership, so for them an unknown shop has to be
+   * caught here; otherwise it surfaces as a foreign-key error (500) or an empty list.
+   */
+  private async assertShopExistsFor(role: ShopRole, shopId: string): Promise<void> {
+    if (role === 'admin' && !(await this.repo.findShop(shopId))) throw problems.notFound('La barbería');
+  }
+
+  private async canManage(principal: Principal, shopId: string): Promise<ShopRole> {
+    const role = await this.access.assertCanManage(principal, shopId);
+    await this.assertShopExistsFor(role, shopId);
+    return role;
+  }
+
+  private async member(principal: Principal, shopId: string): Promise<ShopRole> {
+    const role = await this.access.assertMember(principal, shopId);
+    await this.assertShopExistsFor(role, shopId);
+    return role;
   }
 
   async search(search: ShopSearch) {
@@ -161,7 +187,7 @@ export class CatalogService {
   }
 
   async updateShop(principal: Principal, shopId: string, input: z.infer<typeof updateShopBody>) {
-    await this.access.assertCanManage(principal, shopId);
+    await this.access.assertCanManage(principal, shopId); // an unknown shop is the 404 below
     const values = {
       ...(input.name !== undefined && { name: input.name }),
       ...(input.description !== undefined && { description: input.description }),
@@ -193,12 +219,12 @@ export class CatalogService {
   }
 
   async listServicesForManagement(principal: Principal, shopId: string) {
-    await this.access.assertMember(principal, shopId);
+    await this.member(principal, shopId);
     return (await this.repo.listServices(shopId)).map(toService);
   }
 
   async createService(principal: Principal, shopId: string, input: z.infer<typeof serviceBody>) {
-    await this.access.assertCanManage(principal, shopId);
+    await this.canManage(principal, shopId);
     const service = await this.repo.insertService({
       shop_id: shopId,
       name: input.name,
@@ -206,7 +232,7 @@ export class CatalogService {
       duration_minutes: input.durationMinutes,
       price_cents: input.priceCents,
       deposit_kind: input.deposit.kind,
-      deposit_value: input.deposit.value,
+      deposit_value: depositValue(input.deposit.kind, input.deposit.value),
       buffer_before_minutes: input.bufferBeforeMinutes,
       buffer_after_minutes: input.bufferAfterMinutes,
     });
@@ -215,7 +241,7 @@ export class CatalogService {
   }
 
   async updateService(principal: Principal, shopId: string, serviceId: string, input: z.infer<typeof updateServiceBody>) {
-    await this.access.assertCanManage(principal, shopId);
+    await this.canManage(principal, shopId);
     const current = await this.repo.findService(shopId, serviceId);
     if (!current) throw problems.notFound('El servicio');
     const price = input.priceCents ?? current.price_cents;
@@ -229,7 +255,7 @@ export class CatalogService {
       ...(input.description !== undefined && { description: input.description }),
       ...(input.durationMinutes !== undefined && { duration_minutes: input.durationMinutes }),
       ...(input.priceCents !== undefined && { price_cents: input.priceCents }),
-      ...(input.deposit !== undefined && { deposit_kind: input.deposit.kind, deposit_value: input.deposit.value }),
+      ...(input.deposit !== undefined && { deposit_kind: input.deposit.kind, deposit_value: depositValue(input.deposit.kind, input.deposit.value) }),
       ...(input.bufferBeforeMinutes !== undefined && { buffer_before_minutes: input.bufferBeforeMinutes }),
       ...(input.bufferAfterMinutes !== undefined && { buffer_after_minutes: input.bufferAfterMinutes }),
       ...(input.active !== undefined && { active: input.active }),
@@ -247,24 +273,34 @@ export class CatalogService {
   }
 
   async listBarbersForManagement(principal: Principal, shopId: string) {
-    await this.access.assertMember(principal, shopId);
+    await this.member(principal, shopId);
     return (await this.repo.listBarbers(shopId)).map(toBarber);
   }
 
+  /** The account a barber works under must exist and be able to log in to manage an agenda. */
+  private async assertProviderAccount(userId: string): Promise<void> {
+    if ((await this.repo.userRole(userId)) !== 'provider')
+      throw problems.validation([{ path: 'body.userId', message: 'La cuenta no existe o no es de un profesional.' }]);
+  }
+
   async createBarber(principal: Principal, shopId: string, input: z.infer<typeof barberBody>) {
-    await this.access.assertCanManage(principal, shopId);
-    await this.assertOwnServices(shopId, input.serviceIds);
+    await this.canManage(principal, shopId);
+    // A service listed twice is still one assignment (and would otherwise break the primary key).
+    const serviceIds = [...new Set(input.serviceIds)];
+    await this.assertOwnServices(shopId, serviceIds);
+    if (input.userId) await this.assertProviderAccount(input.userId);
     const barber = await this.repo.insertBarber(
       { shop_id: shopId, display_name: input.displayName, bio: input.bio, user_id: input.userId ?? null },
-      input.serviceIds,
+      serviceIds,
     );
     await this.changed(shopId);
-    return toBarber({ ...barber, service_ids: [...input.serviceIds].sort() });
+    return toBarber({ ...barber, service_ids: serviceIds.sort() });
   }
 
   async updateBarber(principal: Principal, shopId: string, barberId: string, input: z.infer<typeof updateBarberBody>) {
-    await this.access.assertCanManage(principal, shopId);
-    if (input.serviceIds) await this.assertOwnServices(shopId, input.serviceIds);
+    await this.canManage(principal, shopId);
+    const serviceIds = input.serviceIds && [...new Set(input.serviceIds)];
+    if (serviceIds) await this.assertOwnServices(shopId, serviceIds);
     const updated = await this.repo.updateBarber(
       shopId,
       barberId,
@@ -273,7 +309,7 @@ export class CatalogService {
         ...(input.bio !== undefined && { bio: input.bio }),
         ...(input.active !== undefined && { active: input.active }),
       },
-      input.serviceIds,
+      serviceIds,
     );
     if (!updated) throw problems.notFound('El barbero');
     await this.changed(shopId);
@@ -283,6 +319,7 @@ export class CatalogService {
 
   /** Owners manage every barber; a barber manages only their own schedule. */
   private async assertCanEditSchedule(principal: Principal, shopId: string, barberId: string) {
+    // No shop-existence check needed: a barber is only found within an existing shop.
     const role = await this.access.assertMember(principal, shopId);
     const barber = await this.repo.findBarber(shopId, barberId);
     if (!barber) throw problems.notFound('El barbero');
@@ -312,7 +349,11 @@ export class CatalogService {
 
   async listOverrides(principal: Principal, shopId: string, barberId: string) {
     await this.assertCanEditSchedule(principal, shopId, barberId);
-    const today = this.clock.now().toISOString().slice(0, 10);
+    const shop = await this.repo.findShop(shopId);
+    if (!shop) throw problems.notFound('La barbería');
+    // Override dates are the shop's calendar days; a UTC "today" would hide today's override
+    // every evening from 21:00 in Argentina.
+    const today = localDateOf(this.clock.now().getTime(), shop.timezone);
     return toOverrideGroups(await this.repo.listOverrides(barberId, today));
   }
 
