@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { PUBLIC } from '../../platform/http/access.js';
 import { problemSchema } from '../../platform/http/schemas.js';
 import { shopParams } from '../catalog/schemas.js';
-import { toSlotDto } from './format.js';
+import { shopTimeFormatter, toSlotDto } from './format.js';
 import { availabilityQuery, availabilitySchema } from './schemas.js';
 import type { AvailabilityService } from './service.js';
 
@@ -21,6 +21,7 @@ export function availabilityRoutes(availability: AvailabilityService): FastifyPl
         const { shopId } = request.params;
         const { serviceId, from, to, barberId } = request.query;
         const result = await availability.availability({ shopId, serviceId, from, to, barberId });
+        const format = shopTimeFormatter(result.shop.timezone);
         return {
           shopId,
           serviceId,
@@ -29,7 +30,7 @@ export function availabilityRoutes(availability: AvailabilityService): FastifyPl
           to,
           barberId: barberId ?? null,
           durationMinutes: result.service.duration_minutes,
-          slots: result.slots.map((s) => toSlotDto(s, result.shop.timezone)),
+          slots: result.slots.map((s) => toSlotDto(s, format)),
         };
       },
     });

@@ -10,11 +10,15 @@ export const availabilityQuery = z
   })
   .strict();
 
+// Response ids are our own uuids: documented as such, not re-validated by regex for every
+// one of the thousands of slots a long range returns.
+const responseId = z.string().meta({ format: 'uuid' });
+
 export const slotSchema = z.object({
   start: z.string().describe('ISO-8601 with the shop’s UTC offset'),
   end: z.string(),
-  barberId: uuid,
-  availableBarberIds: z.array(uuid),
+  barberId: responseId,
+  availableBarberIds: z.array(responseId),
 });
 
 export const availabilitySchema = z.object({

@@ -1,6 +1,7 @@
 import type { Clock } from '../../platform/clock.js';
 import type { Service, Shop } from '../../platform/db/schema.js';
 import { problems } from '../../platform/http/problem.js';
+import { shopTimeFormatter } from './format.js';
 import type { AvailabilityRepository, BarberRow } from './repository.js';
 import {
   addDays,
@@ -152,15 +153,11 @@ export class AvailabilityService {
     const last = slots[slots.length - 1]!;
     const barberIds = [...new Set(slots.map((s) => s.barberId))];
     const load = await this.repo.dailyLoad(barberIds, new Date(first.start - 86_400_000), new Date(last.end + 86_400_000), shop.timezone);
+    const localIso = shopTimeFormatter(shop.timezone);
     const out: AvailableSlot[] = [];
-    let dayEnd = -Infinity;
-    let day = '';
     for (let i = 0; i < slots.length; ) {
       const start = slots[i]!.start;
-      if (start >= dayEnd) {
-        day = localDateOf(start, shop.timezone);
-        dayEnd = localDayBounds(day, shop.timezone).end;
-      }
+      const day = localIso(start).slice(0, 10);
       const group: Slot[] = [];
       while (i < slots.length && slots[i]!.start === start) group.push(slots[i++]!);
       let chosen = group[0]!;

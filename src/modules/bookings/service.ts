@@ -5,7 +5,7 @@ import type { BookingStatus, DB, Service, Shop } from '../../platform/db/schema.
 import type { Principal } from '../../platform/http/access.js';
 import { ProblemError, problems } from '../../platform/http/problem.js';
 import { money } from '../../platform/http/schemas.js';
-import { toShopIso, toSlotDto } from '../availability/format.js';
+import { shopTimeFormatter, toSlotDto } from '../availability/format.js';
 import type { AvailabilityService } from '../availability/service.js';
 import { localDateOf, localDayBounds, addDays } from '../availability/slot-engine.js';
 import type { BarberRow } from '../availability/repository.js';
@@ -156,8 +156,9 @@ export class BookingsService {
 
   private async slotUnavailable(shop: Shop, service: Service, barberId: string | undefined, start: Date, excludeBookingId?: string): Promise<ProblemError> {
     const alternatives = await this.availability.alternatives(shop, service, barberId, start, 5, excludeBookingId);
+    const format = shopTimeFormatter(shop.timezone);
     return problems.conflict('slot_unavailable', 'Ese horario ya no está disponible. Te sugerimos otros cercanos.', {
-      alternatives: alternatives.map((s) => toSlotDto(s, shop.timezone)),
+      alternatives: alternatives.map((s) => toSlotDto(s, format)),
     });
   }
 
@@ -384,6 +385,7 @@ export class BookingsService {
 
   toDto(v: BookingView): BookingDto {
     const tz = v.timezone;
+    const toShopIso = shopTimeFormatter(tz);
     return {
       id: v.id,
       status: v.status,
@@ -395,15 +397,15 @@ export class BookingsService {
       serviceId: v.service_id,
       serviceName: v.service_name,
       customer: { id: v.customer_id, fullName: v.customer_name },
-      start: toShopIso(v.starts_at, tz),
-      end: toShopIso(v.ends_at, tz),
+      start: toShopIso(v.starts_at),
+      end: toShopIso(v.ends_at),
       price: money(v.price_cents),
       deposit: money(v.deposit_cents),
-      holdExpiresAt: v.hold_expires_at ? toShopIso(v.hold_expires_at, tz) : null,
+      holdExpiresAt: v.hold_expires_at ? toShopIso(v.hold_expires_at) : null,
       note: v.customer_note,
       cancellation: v.cancelled_at
         ? {
-            at: toShopIso(v.cancelled_at, tz),
+            at: toShopIso(v.cancelled_at),
             byCustomer: v.cancelled_by === v.customer_id,
             reason: v.cancel_reason,
             late: v.cancelled_by === v.customer_id && policy.isLateCancellation(this.facts(v), v.cancellation_cutoff_minutes, v.cancelled_at),
@@ -411,7 +413,7 @@ export class BookingsService {
         : null,
       rescheduleCount: v.reschedule_count,
       reviewed: v.has_review,
-      createdAt: toShopIso(v.created_at, tz),
+      createdAt: toShopIso(v.created_at),
     };
   }
 }
