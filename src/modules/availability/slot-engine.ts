@@ -17,12 +17,21 @@
  * Ranges are wall-clock minutes after local midnight; minute 1440 is the next
  * local midnight. Overlapping or touching minute ranges of a day are merged
  * first (a barber working 09–13 and 13–17 works 09–17, so a slot may straddle
- * 13:00). Each endpoint is then converted to an instant with luxon in
- * `timezone`: a wall time inside a spring-forward gap maps forward as luxon
- * maps it, and an ambiguous fall-back time resolves to whichever offset luxon
- * picks. A converted range whose end <= start is dropped, ranges are clipped to
- * the day's bounds (see localDayBounds), and converted ranges of the same day
- * that overlap or touch are merged again (gap mapping can make them overlap).
+ * 13:00). Each endpoint is then converted to an instant in `timezone`, using
+ * the zone's offsets from tzdata (luxon's IANAZone):
+ *   - a wall time that exists once maps to that instant;
+ *   - a wall time inside a spring-forward gap is read with the offset in force
+ *     before the change, so it moves forward by the gap (02:30 → 03:30 on a
+ *     one-hour gap), exactly as luxon's DateTime.fromObject maps it;
+ *   - a wall time that exists twice (fall-back) maps to the later instant, the
+ *     one after the change, which is also what PostgreSQL does.
+ *   DateTime.fromObject is deliberately not used: it resolves that last case
+ *   from the offset in force at the *current system time* (Settings.now()), so
+ *   its answer changes between summer and winter, which a pure function must
+ *   not do. It is also ~30 µs a call, more than the whole sweep costs.
+ * A converted range whose end <= start is dropped, ranges are clipped to the
+ * day's bounds (see localDayBounds), and converted ranges of the same day that
+ * overlap or touch are merged again (gap mapping can make them overlap).
  * Ranges of different days are never merged: every slot belongs to one day.
  *
  * Candidates. Inside each working range [ws, we) the candidate starts are
@@ -47,12 +56,14 @@
  * a single forward sweep walks candidates with a pointer into them. A candidate
  * that hits an obstacle jumps straight to the first aligned candidate whose
  * blocked interval starts at or after that obstacle's end, so busy stretches
- * cost O(1) rather than one test per step. Wall time is converted to instants
- * once per range endpoint (and cached across barbers), never per slot. Dates
- * outside [today of now+minNotice, last horizon day] are not even visited, so
- * a huge from/to window costs no more than the horizon.
+ * cost O(1) rather than one test per step. The zone's offset transitions over
+ * the visited days are found once per call (one tzdata lookup per day, plus a
+ * bisection per transition); after that a wall-time conversion is arithmetic,
+ * done once per range endpoint, never per slot. Dates outside
+ * [today of now+minNotice, last horizon day] are not even visited, so a huge
+ * from/to window costs no more than the horizon.
  */
-import { DateTime, IANAZone } from 'luxon';
+import { IANAZone } from 'luxon';
 
 export type LocalDate = string;
 export interface MinuteRange {
@@ -97,6 +108,10 @@ export interface Slot {
 }
 
 const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+// UTC offsets stay within ±14 h, so sampling offsets one day beyond the
+// visited wall-clock days covers every instant those days can map to.
+const TIMELINE_MARGIN_MS = DAY_MS;
 const MINUTES_PER_DAY = 1440;
 const MIN_DURATION_MINUTES = 5;
 const MAX_DURATION_MINUTES = 480;
@@ -177,34 +192,83 @@ function resolveZone(timezone: unknown): IANAZone {
   return IANAZone.create(timezone);
 }
 
-function wallToInstant(days: number, minute: number, zone: IANAZone): number {
-  // Minute 1440 is defined as the next local midnight, which luxon would
-  // otherwise reject as hour 24.
-  const dayNumber = minute === MINUTES_PER_DAY ? days + 1 : days;
-  const minuteOfDay = minute === MINUTES_PER_DAY ? 0 : minute;
-  const civil = civilFromDays(dayNumber);
-  const instant = DateTime.fromObject(
-    {
-      year: civil.year,
-      month: civil.month,
-      day: civil.day,
-      hour: Math.floor(minuteOfDay / 60),
-      minute: minuteOfDay % 60,
-    },
-    { zone },
-  ).toMillis();
-  if (!Number.isFinite(instant)) {
-    throw new RangeError(`Cannot convert ${formatCivil(civil)} minute ${minuteOfDay} in ${zone.name} to an instant`);
+function offsetMinutesAt(zone: IANAZone, instant: number): number {
+  const offset = zone.offset(instant);
+  if (!Number.isFinite(offset)) {
+    throw new RangeError(`Cannot determine the UTC offset of ${zone.name} at ${instant}`);
   }
-  return instant;
+  return offset;
 }
 
 function localDaysOf(instant: number, zone: IANAZone): number {
-  const local = DateTime.fromMillis(instant, { zone });
-  if (!local.isValid) {
-    throw new RangeError(`Instant ${instant} cannot be represented in ${zone.name}`);
+  return Math.floor((instant + offsetMinutesAt(zone, instant) * MINUTE_MS) / DAY_MS);
+}
+
+/**
+ * The offsets a zone uses over a window of time, as consecutive segments:
+ * segment i begins at starts[i] (the first at −∞) and uses offsets[i] minutes.
+ * Only instants inside the window it was built for are answered reliably.
+ */
+class ZoneTimeline {
+  private readonly starts: number[] = [Number.NEGATIVE_INFINITY];
+  private readonly offsets: number[];
+
+  constructor(
+    private readonly zone: IANAZone,
+    windowStart: number,
+    windowEnd: number,
+  ) {
+    // One tzdata lookup per day, bisecting wherever the offset differs. This
+    // finds every transition unless a zone changes offset and changes back
+    // within a single day, which no zone does.
+    let previousAt = windowStart;
+    let previousOffset = offsetMinutesAt(zone, windowStart);
+    this.offsets = [previousOffset];
+    while (previousAt < windowEnd) {
+      const sampleAt = Math.min(previousAt + DAY_MS, windowEnd);
+      const sampleOffset = offsetMinutesAt(zone, sampleAt);
+      while (sampleOffset !== previousOffset) {
+        // tzdata changes offsets on whole seconds and IANAZone reads offsets
+        // at second resolution, so bisecting over seconds is exact and needs
+        // 17 lookups per transition instead of 27.
+        let low = Math.floor(previousAt / 1000);
+        let high = Math.ceil(sampleAt / 1000);
+        while (high - low > 1) {
+          const middle = low + Math.floor((high - low) / 2);
+          if (offsetMinutesAt(zone, middle * 1000) === previousOffset) low = middle;
+          else high = middle;
+        }
+        previousAt = high * 1000;
+        previousOffset = offsetMinutesAt(zone, previousAt);
+        this.starts.push(previousAt);
+        this.offsets.push(previousOffset);
+      }
+      previousAt = sampleAt;
+    }
   }
-  return daysFromCivil(local.year, local.month, local.day);
+
+  /** `wallMs` is the wall-clock reading expressed as if it were UTC. */
+  toInstant(wallMs: number): number {
+    const { starts, offsets } = this;
+    const count = offsets.length;
+    let latest = Number.NaN;
+    for (let i = 0; i < count; i++) {
+      const instant = wallMs - offsets[i]! * MINUTE_MS;
+      const inSegment = instant >= starts[i]! && (i + 1 === count || instant < starts[i + 1]!);
+      if (inSegment && (Number.isNaN(latest) || instant > latest)) latest = instant;
+    }
+    if (!Number.isNaN(latest)) return latest;
+    // The wall time fell into a gap: read it with the offset before the change.
+    for (let i = 1; i < count; i++) {
+      const withEarlierOffset = wallMs - offsets[i - 1]! * MINUTE_MS;
+      if (withEarlierOffset >= starts[i]! && wallMs - offsets[i]! * MINUTE_MS < starts[i]!) return withEarlierOffset;
+    }
+    throw new Error(`Wall time ${wallMs} in ${this.zone.name} lies outside the timeline window`);
+  }
+}
+
+function wallMsOf(days: number, minute: number): number {
+  return days * DAY_MS + minute * MINUTE_MS;
 }
 
 function assertFiniteInstant(instant: unknown, label: string): asserts instant is number {
@@ -228,7 +292,8 @@ export function localDateOf(instant: number, timezone: string): LocalDate {
 export function localDayBounds(date: LocalDate, timezone: string): Interval {
   const zone = resolveZone(timezone);
   const days = parseLocalDateToDays(date, 'date');
-  return { start: wallToInstant(days, 0, zone), end: wallToInstant(days + 1, 0, zone) };
+  const timeline = new ZoneTimeline(zone, wallMsOf(days, 0) - TIMELINE_MARGIN_MS, wallMsOf(days + 1, 0) + TIMELINE_MARGIN_MS);
+  return { start: timeline.toInstant(wallMsOf(days, 0)), end: timeline.toInstant(wallMsOf(days + 1, 0)) };
 }
 
 // --- validation -------------------------------------------------------------
@@ -425,25 +490,18 @@ export function computeSlots(query: SlotQuery, barbers: readonly BarberSchedule[
   const bufferAfterMs = query.bufferAfterMinutes * MINUTE_MS;
   const earliestStart = query.now + query.minNoticeMinutes * MINUTE_MS;
 
-  const instantCache = new Map<number, number>();
-  const toInstant = (days: number, minute: number): number => {
-    const key = days * (MINUTES_PER_DAY + 1) + minute;
-    let instant = instantCache.get(key);
-    if (instant === undefined) {
-      instant = wallToInstant(days, minute, zone);
-      instantCache.set(key, instant);
-      if (minute === MINUTES_PER_DAY) instantCache.set((days + 1) * (MINUTES_PER_DAY + 1), instant);
-    }
-    return instant;
-  };
-
   const lastHorizonDay = localDaysOf(query.now, zone) + query.horizonDays;
-  const horizonEnd = toInstant(lastHorizonDay + 1, 0);
   // One day of slack before the day holding earliestStart: where a zone
   // repeats its midnight hour, the previous day's range can reach past it.
   const firstDay = Math.max(fromDays, localDaysOf(earliestStart, zone) - 1);
   const lastDay = Math.min(toDays, lastHorizonDay);
   if (firstDay > lastDay || barbers.length === 0) return [];
+
+  const timeline = new ZoneTimeline(zone, wallMsOf(firstDay, 0) - TIMELINE_MARGIN_MS, wallMsOf(lastDay + 1, 0) + TIMELINE_MARGIN_MS);
+  const toInstant = (days: number, minute: number): number => timeline.toInstant(wallMsOf(days, minute));
+  // Days after the last horizon day are never visited, so the horizon only
+  // needs an instant when it falls right after the last visited day.
+  const horizonEnd = lastDay === lastHorizonDay ? toInstant(lastHorizonDay + 1, 0) : Number.POSITIVE_INFINITY;
 
   const windowStart = toInstant(firstDay, 0) - bufferBeforeMs;
   const windowEnd = toInstant(lastDay + 1, 0) + bufferAfterMs;
@@ -512,7 +570,7 @@ function mergeInstantRanges(flat: number[]): number[] {
   const merged: number[] = [];
   for (const [start, end] of pairs) {
     const last = merged.length - 1;
-    if (merged.length > 0 && start < merged[last]!) {
+    if (merged.length > 0 && start <= merged[last]!) {
       merged[last] = Math.max(merged[last]!, end);
     } else {
       merged.push(start, end);
