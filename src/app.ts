@@ -1,4 +1,7 @@
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { Redis } from 'ioredis';
+import { InProcessJobQueue } from './platform/queue/in-process-queue.js';
+import type { JobQueue } from './platform/queue/queue.js';
 import type { AppConfig } from './platform/config.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import type { Database } from './platform/db/database.js';
@@ -32,6 +35,7 @@ export interface AppServices {
 declare module 'fastify' {
   interface FastifyInstance {
     services: AppServices;
+    queue: JobQueue;
   }
 }
 
@@ -42,6 +46,10 @@ export interface AppDependencies {
   clock?: Clock;
   /** Overrides the logger built from config (tests capture logs through it). */
   logger?: FastifyServerOptions['logger'];
+  /** Request-path Redis (cache, rate limits, login throttling); absent on the embedded default. */
+  redis?: Redis | undefined;
+  /** Background jobs; an in-process runner when not given. */
+  queue?: JobQueue;
 }
 
 /** Wires repositories → services → routes. Nothing here holds request state. */
@@ -49,6 +57,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const { config, database } = deps;
   const clock = deps.clock ?? systemClock;
   const db = database.db;
+  const queue = deps.queue ?? new InProcessJobQueue();
 
   const tokens = new TokenService(deps.jwtSecret, config.accessTokenTtlSeconds);
   const accounts = new AccountsService(new AccountsRepository(db), tokens, clock, config.refreshTokenTtlDays);
@@ -62,6 +71,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     logger: deps.logger ?? (config.logLevel === 'silent' ? false : loggerOptions(config)),
     verifyAccessToken: (token) => tokens.verifyAccessToken(token, clock.now()),
     publicBaseUrl: config.publicBaseUrl,
+    metricsToken: config.metricsToken,
   });
 
   await app.register(healthRoutes(database));
@@ -71,5 +81,6 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(bookingsRoutes(bookings));
   await app.register(analyticsRoutes(new AnalyticsRepository(db)));
   app.decorate('services', { accounts, catalog, availability, bookings });
+  app.decorate('queue', queue);
   return app;
 }

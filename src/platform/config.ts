@@ -19,6 +19,7 @@ const envSchema = z.object({
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   SEED_DEMO: z.enum(['auto', 'true', 'false']).default('auto'),
   PUBLIC_BASE_URL: z.string().url().default('http://localhost:3000'),
+  METRICS_TOKEN: z.string().min(16).optional(),
 });
 
 export type AppConfig = {
@@ -34,6 +35,8 @@ export type AppConfig = {
   refreshTokenTtlDays: number;
   seedDemo: boolean;
   publicBaseUrl: string;
+  /** Bearer token Prometheus presents on /metrics. */
+  metricsToken: string | undefined;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -64,5 +67,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     // Demo data is seeded by default only on the embedded database, never on a real server.
     seedDemo: e.SEED_DEMO === 'auto' ? embedded && e.NODE_ENV !== 'test' : e.SEED_DEMO === 'true',
     publicBaseUrl: e.PUBLIC_BASE_URL,
+    metricsToken: e.METRICS_TOKEN,
   };
 }

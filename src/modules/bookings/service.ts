@@ -29,8 +29,21 @@ export interface CreateBookingOptions {
   elapsedMs: () => number;
 }
 
-/** Listeners hear about every change to a shop's agenda (cache invalidation, notifications). */
-export type AgendaChangeListener = (event: { shopId: string; bookingId: string; type: string }) => void | Promise<void>;
+export interface AgendaEvent {
+  shopId: string;
+  bookingId: string;
+  /** created, confirmed, cancelled, rescheduled, completed, no_show, reviewed */
+  type: string;
+}
+
+/** Hears about every committed change to a shop's agenda (cache invalidation, metrics). */
+export type AgendaChangeListener = (event: AgendaEvent) => void | Promise<void>;
+
+/**
+ * Runs inside the booking's own transaction, so what it writes (an outbox row, a reminder)
+ * commits or rolls back with the booking itself.
+ */
+export type AgendaTransactionListener = (trx: Transaction<DB>, event: AgendaEvent) => Promise<void>;
 
 const IDEMPOTENCY_SCOPE = 'POST /api/v1/bookings';
 
@@ -42,6 +55,7 @@ class ReplayStoredResponse extends Error {}
 
 export class BookingsService {
   private readonly listeners: AgendaChangeListener[] = [];
+  private readonly txListeners: AgendaTransactionListener[] = [];
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -55,8 +69,16 @@ export class BookingsService {
     this.listeners.push(listener);
   }
 
+  onAgendaTransaction(listener: AgendaTransactionListener): void {
+    this.txListeners.push(listener);
+  }
+
   private async emit(shopId: string, bookingId: string, type: string): Promise<void> {
     for (const listener of this.listeners) await listener({ shopId, bookingId, type });
+  }
+
+  private async emitInTransaction(trx: Transaction<DB>, shopId: string, bookingId: string, type: string): Promise<void> {
+    for (const listener of this.txListeners) await listener(trx, { shopId, bookingId, type });
   }
 
   // Create -------------------------------------------------------------------------------
@@ -109,6 +131,7 @@ export class BookingsService {
             customer_note: input.note,
           });
           await this.repo.addEvent(trx, id, 'created', principal.userId, { status, barberId: barber.id, start: start.toISOString() });
+          await this.emitInTransaction(trx, shop.id, id, 'created');
           const view = await this.repo.findView(id, trx);
           const dto = this.toDto(view!);
           if (key) await this.repo.completeIdempotencyKey(trx, principal.userId, IDEMPOTENCY_SCOPE, key, 201, dto);
@@ -236,6 +259,7 @@ export class BookingsService {
       const view = (await this.repo.lockForUpdate(trx, id))!;
       const event = await change(view, actor, trx);
       await this.repo.addEvent(trx, id, event.type, principal.userId, event.data ?? {});
+      await this.emitInTransaction(trx, view.shop_id, id, event.type);
       return { view: (await this.repo.findView(id, trx))!, type: event.type };
     });
     await this.emit(result.view.shop_id, id, result.type);
@@ -318,6 +342,7 @@ export class BookingsService {
             from: { start: locked.starts_at.toISOString(), barberId: locked.barber_id },
             to: { start: start.toISOString(), barberId: barber.id },
           });
+          await this.emitInTransaction(trx, locked.shop_id, id, 'rescheduled');
           return (await this.repo.findView(id, trx))!;
         });
         if (view) {

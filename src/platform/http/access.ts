@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { problems } from './problem.js';
 
@@ -12,13 +13,15 @@ export interface Principal {
  * Who may call a route. Every route must declare it (the server refuses to start
  * otherwise); resource ownership (my booking, my shop) is then checked by the service.
  */
-export type Access = 'public' | { roles: readonly Role[] };
+export type Access = 'public' | 'metrics-scraper' | { roles: readonly Role[] };
 
 export const PUBLIC: Access = 'public';
 export const anyUser: Access = { roles: ['customer', 'provider', 'admin'] };
 export const customersOnly: Access = { roles: ['customer'] };
 export const providersAndAdmins: Access = { roles: ['provider', 'admin'] };
 export const adminsOnly: Access = { roles: ['admin'] };
+/** Prometheus: a bearer token of its own (METRICS_TOKEN); admins may look too. */
+export const METRICS_SCRAPER: Access = 'metrics-scraper';
 
 export interface RouteAccess {
   method: string;
@@ -44,7 +47,7 @@ export type VerifyAccessToken = (token: string) => Promise<Principal | null>;
 /** Routes that plugins register for themselves (the docs UI); they serve public documentation only. */
 const PLUGIN_ROUTE_PREFIXES = ['/docs'];
 
-export function registerAccessControl(app: FastifyInstance, verify: VerifyAccessToken): void {
+export function registerAccessControl(app: FastifyInstance, verify: VerifyAccessToken, metricsToken?: string): void {
   app.decorateRequest('principal', null);
   const table: RouteAccess[] = [];
   app.decorate('routeAccess', table);
@@ -63,9 +66,15 @@ export function registerAccessControl(app: FastifyInstance, verify: VerifyAccess
   app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config.access;
     if (access === undefined) return; // 404 handler
+    if (access === 'metrics-scraper' && metricsToken && safeEqual(request.headers.authorization ?? '', `Bearer ${metricsToken}`)) return;
     const principal = await authenticate(request, verify);
     request.principal = principal;
     if (access === 'public') return;
+    if (access === 'metrics-scraper') {
+      if (!principal) throw problems.unauthorized();
+      if (principal.role !== 'admin') throw problems.forbidden();
+      return;
+    }
     if (!principal) throw problems.unauthorized();
     if (!access.roles.includes(principal.role)) throw problems.forbidden();
   });
@@ -84,4 +93,10 @@ async function authenticate(request: FastifyRequest, verify: VerifyAccessToken):
 export function requirePrincipal(request: FastifyRequest): Principal {
   if (!request.principal) throw problems.unauthorized();
   return request.principal;
+}
+
+/** Constant-time comparison of secrets of any length (hashing first equalises lengths). */
+export function safeEqual(a: string, b: string): boolean {
+  const digest = (v: string) => createHash('sha256').update(v).digest();
+  return timingSafeEqual(digest(a), digest(b));
 }

@@ -25,6 +25,7 @@ export interface ServerOptions {
   verifyAccessToken: VerifyAccessToken;
   trustProxy?: boolean;
   publicBaseUrl: string;
+  metricsToken?: string | undefined;
 }
 
 /** The HTTP shell every module plugs into: validation, OpenAPI, errors, access control. */
@@ -54,7 +55,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   });
 
   registerErrorHandling(app);
-  registerAccessControl(app, options.verifyAccessToken);
+  registerAccessControl(app, options.verifyAccessToken, options.metricsToken);
 
   await app.register(helmet, { global: true });
   await app.register(swagger, {
@@ -75,7 +76,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     transform: (input) => {
       const transformed = jsonSchemaTransform(input);
       const access = input.route.config?.access;
-      if (access && access !== 'public') {
+      if (access && typeof access === 'object') {
         transformed.schema = { ...transformed.schema, security: [{ bearerAuth: [] }] } as typeof transformed.schema;
       }
       return transformed;
