@@ -7,20 +7,26 @@ import { systemClock, type Clock } from './platform/clock.js';
 import type { Database } from './platform/db/database.js';
 import { createServer } from './platform/http/server.js';
 import { loggerOptions } from './platform/logger.js';
+import { createMetrics, registerMetrics } from './platform/metrics.js';
+import { registerTraceRouteNames } from './platform/tracing.js';
 import { AccountsRepository } from './modules/accounts/repository.js';
 import { accountsRoutes } from './modules/accounts/routes.js';
+import { LoginThrottle } from './modules/accounts/login-throttle.js';
 import { AccountsService } from './modules/accounts/service.js';
 import { TokenService } from './modules/accounts/tokens.js';
 import { CatalogRepository } from './modules/catalog/repository.js';
 import { catalogRoutes } from './modules/catalog/routes.js';
-import { CatalogService } from './modules/catalog/service.js';
+import { CatalogService, SEARCH_SCOPE, shopScope } from './modules/catalog/service.js';
+import { Cache, MemoryCacheStore, RedisCacheStore, type CacheObserver } from './platform/cache.js';
 import { ShopAccess } from './modules/catalog/shop-access.js';
 import { healthRoutes } from './modules/health/routes.js';
 import { AnalyticsRepository } from './modules/analytics/repository.js';
 import { analyticsRoutes } from './modules/analytics/routes.js';
+import { registerCoreJobs } from './jobs.js';
 import { BookingsRepository } from './modules/bookings/repository.js';
 import { bookingsRoutes } from './modules/bookings/routes.js';
 import { BookingsService } from './modules/bookings/service.js';
+import { setupNotifications } from './modules/notifications/setup.js';
 import { AvailabilityRepository } from './modules/availability/repository.js';
 import { availabilityRoutes } from './modules/availability/routes.js';
 import { AvailabilityService } from './modules/availability/service.js';
@@ -36,6 +42,9 @@ declare module 'fastify' {
   interface FastifyInstance {
     services: AppServices;
     queue: JobQueue;
+    cache: Cache;
+    /** Called on every cache lookup (hit, miss, error, bypass), e.g. to count them. */
+    cacheObservers: CacheObserver[];
   }
 }
 
@@ -58,29 +67,58 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const clock = deps.clock ?? systemClock;
   const db = database.db;
   const queue = deps.queue ?? new InProcessJobQueue();
+  const cacheObservers: CacheObserver[] = [];
 
   const tokens = new TokenService(deps.jwtSecret, config.accessTokenTtlSeconds);
-  const accounts = new AccountsService(new AccountsRepository(db), tokens, clock, config.refreshTokenTtlDays);
+  const loginThrottle = new LoginThrottle(config.loginLockout, deps.redis, () => clock.now().getTime());
+  const accounts = new AccountsService(new AccountsRepository(db), tokens, clock, config.refreshTokenTtlDays, loginThrottle);
   const catalogRepo = new CatalogRepository(db);
   const shopAccess = new ShopAccess(catalogRepo);
-  const catalog = new CatalogService(catalogRepo, shopAccess, clock);
-  const availability = new AvailabilityService(new AvailabilityRepository(db), clock);
+  const cache = new Cache(deps.redis ? new RedisCacheStore(deps.redis) : new MemoryCacheStore(), (name, result) => cacheObservers.forEach((o) => o(name, result)));
+  deps.redis?.on('ready', () => void cache.retryInvalidations());
+  const catalog = new CatalogService(catalogRepo, shopAccess, clock, cache);
+  const availability = new AvailabilityService(new AvailabilityRepository(db), clock, cache);
   const bookings = new BookingsService(db, new BookingsRepository(db), availability, shopAccess, clock);
+
+  // Precise invalidation, after each change commits: a shop's detail and availability on any
+  // change to its catalog or agenda; search results on catalog changes and new ratings.
+  catalog.onChange(async (shopId) => {
+    await Promise.all([cache.invalidate(shopScope(shopId)), cache.invalidate(SEARCH_SCOPE)]);
+  });
+  bookings.onAgendaChange(async (event) => {
+    await cache.invalidate(shopScope(event.shopId));
+    if (event.type === 'reviewed') await cache.invalidate(SEARCH_SCOPE);
+  });
+
+  const metrics = createMetrics({ db, queue, clock });
+  bookings.onAgendaChange(metrics.onAgendaChange);
+  cacheObservers.push(metrics.observeCache);
+  // Ids and kinds only reach this log, never addresses, phones or message texts.
+  const notificationRoutes = setupNotifications({ db, config, clock, queue, bookings, log: (msg, data) => app.log.info(data ?? {}, msg) });
 
   const app = await createServer({
     logger: deps.logger ?? (config.logLevel === 'silent' ? false : loggerOptions(config)),
     verifyAccessToken: (token) => tokens.verifyAccessToken(token, clock.now()),
     publicBaseUrl: config.publicBaseUrl,
     metricsToken: config.metricsToken,
+    rateLimit: { redis: deps.redis, perMinute: config.rateLimits.perMinute },
   });
+  bookings.onListenerError = (error, type) => app.log.warn({ event: type, err: error instanceof Error ? { message: error.message } : error }, 'agenda listener failed after commit');
+  registerMetrics(app, metrics);
+  registerTraceRouteNames(app);
 
-  await app.register(healthRoutes(database));
-  await app.register(accountsRoutes(accounts));
+  await app.register(healthRoutes(database, deps.redis));
+  await app.register(accountsRoutes(accounts, config.rateLimits));
   await app.register(catalogRoutes(catalog));
   await app.register(availabilityRoutes(availability));
-  await app.register(bookingsRoutes(bookings));
-  await app.register(analyticsRoutes(new AnalyticsRepository(db)));
+  await app.register(bookingsRoutes(bookings, config.rateLimits));
+  const analytics = new AnalyticsRepository(db);
+  await app.register(analyticsRoutes(analytics));
+  registerCoreJobs(queue, { bookings, analytics, clock });
+  await app.register(notificationRoutes);
   app.decorate('services', { accounts, catalog, availability, bookings });
   app.decorate('queue', queue);
+  app.decorate('cache', cache);
+  app.decorate('cacheObservers', cacheObservers);
   return app;
 }

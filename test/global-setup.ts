@@ -22,7 +22,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return async () => {};
   }
   const base = new URL(url);
-  const templateName = `${base.pathname.slice(1) || 'postgres'}_tpl`;
+  // Unique per run, so concurrent runs against one server don't drop each other's template.
+  const templateName = `${base.pathname.slice(1) || 'postgres'}_tpl_${process.pid}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   await admin.query(`drop database if exists "${templateName}" with (force)`);

@@ -10,6 +10,7 @@ import { loadConfig } from '../src/platform/config.js';
 import { createDatabase, type Database } from '../src/platform/db/database.js';
 import { migrateToLatest } from '../src/platform/db/migrator.js';
 import type { Role } from '../src/platform/http/access.js';
+import type { JobQueue } from '../src/platform/queue/queue.js';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
 export const TEST_PASSWORD = 'correct horse battery';
@@ -63,11 +64,22 @@ export interface TestContext {
 
 let passwordHash: Promise<string> | undefined;
 
-export async function createTestContext(options: { now?: string; clock?: Clock } = {}): Promise<TestContext> {
+/** Test defaults: limits high enough that a suite's many requests from 127.0.0.1 are not throttled. */
+export const TEST_ENV = {
+  NODE_ENV: 'test',
+  LOG_LEVEL: 'silent',
+  JWT_SECRET: TEST_JWT_SECRET,
+  RATE_LIMIT_PER_MINUTE: '100000',
+  RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
+  RATE_LIMIT_BOOKINGS_PER_MINUTE: '100000',
+  LOGIN_LOCKOUT_IP_FAILURES: '100000',
+} as const;
+
+export async function createTestContext(options: { now?: string; clock?: Clock; env?: Record<string, string>; queue?: JobQueue } = {}): Promise<TestContext> {
   const database = await createTestDatabase();
   const clock = (options.clock as ManualClock | undefined) ?? new ManualClock(options.now ?? '2026-12-01T12:00:00Z');
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: TEST_JWT_SECRET });
-  const app = await buildApp({ config, database, jwtSecret: TEST_JWT_SECRET, clock });
+  const config = loadConfig({ ...TEST_ENV, ...(options.env ?? {}) });
+  const app = await buildApp({ config, database, jwtSecret: TEST_JWT_SECRET, clock, ...(options.queue ? { queue: options.queue } : {}) });
   await app.ready();
   const tokens = new TokenService(TEST_JWT_SECRET, config.accessTokenTtlSeconds);
   passwordHash ??= hashPassword(TEST_PASSWORD);

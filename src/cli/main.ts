@@ -1,13 +1,8 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { buildApp } from '../app.js';
 import { seedDemoData, DEMO_ACCOUNTS, DEMO_PASSWORD } from '../demo/seed.js';
-import { loadConfig, type AppConfig } from '../platform/config.js';
-import { createDatabase, type Database } from '../platform/db/database.js';
-import { DataDirLockedError } from '../platform/db/data-dir-lock.js';
+import { loadConfig } from '../platform/config.js';
 import { migrateToLatest } from '../platform/db/migrator.js';
-import { resolveJwtSecret } from '../platform/secrets.js';
-
-const HOLD_SWEEP_INTERVAL_MS = 30_000;
+import { isClusterWorker, openDatabase, serve, serveClusterWorker, type ServeOptions } from './serve.js';
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -15,53 +10,10 @@ function parsePort(value: string): number {
   return port;
 }
 
-async function openDatabase(config: AppConfig): Promise<Database> {
-  try {
-    return await createDatabase(config.database);
-  } catch (error) {
-    if (error instanceof DataDirLockedError) {
-      console.error(`${error.message}\nMigrations and demo data are applied by the server itself when it starts.`);
-      process.exit(1);
-    }
-    throw error;
-  }
-}
-
-async function serve(options: { port?: number; host?: string }): Promise<void> {
-  const config = loadConfig();
-  if (options.port !== undefined) config.port = options.port;
-  if (options.host !== undefined) config.host = options.host;
-  const database = await openDatabase(config);
-  const migrations = await migrateToLatest(database.db);
-  const app = await buildApp({ config, database, jwtSecret: resolveJwtSecret(config) });
-  app.log.info({ database: database.description, applied: migrations.applied, schema: migrations.checksum }, 'database ready');
-  if (config.seedDemo) {
-    const seeded = await seedDemoData(database.db);
-    if (seeded.created) app.log.info({ shops: seeded.shops }, 'demo data seeded (accounts are listed in the README)');
-  }
-
-  const sweep = setInterval(() => {
-    app.services.bookings
-      .expireHolds()
-      .then((n) => n > 0 && app.log.info({ expired: n }, 'released expired booking holds'))
-      .catch((error: unknown) => app.log.warn({ err: error }, 'hold sweep failed; will retry'));
-  }, HOLD_SWEEP_INTERVAL_MS);
-  sweep.unref();
-
-  let closing = false;
-  const shutdown = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    app.log.info({ signal }, 'shutting down: draining in-flight requests');
-    clearInterval(sweep);
-    await app.close();
-    await database.close();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-
-  await app.listen({ port: config.port, host: config.host });
+function parseWorkers(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('must be a whole number from 1 to 64');
+  return n;
 }
 
 const program = new Command()
@@ -74,7 +26,8 @@ program
   .description('Run the API server (migrates the database first; seeds demo data on the embedded default)')
   .option('-p, --port <port>', 'port to listen on (default PORT or 3000)', parsePort)
   .option('--host <host>', 'interface to bind (default HOST or 0.0.0.0)')
-  .action(serve);
+  .option('-w, --workers <n>', 'processes sharing the port (node:cluster); needs DATABASE_URL', parseWorkers)
+  .action((options: ServeOptions) => (isClusterWorker() ? serveClusterWorker(options) : serve(options)));
 
 program
   .command('migrate')

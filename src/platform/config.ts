@@ -20,6 +20,17 @@ const envSchema = z.object({
   SEED_DEMO: z.enum(['auto', 'true', 'false']).default('auto'),
   PUBLIC_BASE_URL: z.string().url().default('http://localhost:3000'),
   METRICS_TOKEN: z.string().min(16).optional(),
+  SMTP_URL: z.string().url().optional(),
+  MAIL_FROM: z.string().min(3).default('BarberPro <no-reply@barberpro.ar>'),
+  WHATSAPP_API_URL: z.string().url().default('https://graph.facebook.com'),
+  WHATSAPP_TOKEN: z.string().min(1).optional(),
+  WHATSAPP_PHONE_NUMBER_ID: z.string().regex(/^[0-9]+$/).optional(),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  RATE_LIMIT_LOGIN_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  RATE_LIMIT_BOOKINGS_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  LOGIN_LOCKOUT_ACCOUNT_FAILURES: z.coerce.number().int().min(1).default(5),
+  LOGIN_LOCKOUT_IP_FAILURES: z.coerce.number().int().min(1).default(20),
+  LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).default(15),
 });
 
 export type AppConfig = {
@@ -37,6 +48,15 @@ export type AppConfig = {
   publicBaseUrl: string;
   /** Bearer token Prometheus presents on /metrics. */
   metricsToken: string | undefined;
+  /** smtp(s)://user:pass@host:port; unset → emails are written as .eml files to DATA_DIR/outbox. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** Meta WhatsApp Cloud API; without a token messages go to DATA_DIR/outbox/whatsapp.jsonl. */
+  whatsappApiUrl: string;
+  whatsappToken: string | undefined;
+  whatsappPhoneNumberId: string | undefined;
+  rateLimits: { perMinute: number; loginPerMinute: number; bookingsPerMinute: number };
+  loginLockout: { accountFailures: number; ipFailures: number; minutes: number };
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -50,6 +70,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (!e.DATABASE_URL) throw new Error('Invalid configuration: DATABASE_URL is required in production');
     if (!e.JWT_SECRET) throw new Error('Invalid configuration: JWT_SECRET is required in production');
   }
+  if (e.WHATSAPP_TOKEN && !e.WHATSAPP_PHONE_NUMBER_ID)
+    throw new Error('Invalid configuration: WHATSAPP_PHONE_NUMBER_ID is required with WHATSAPP_TOKEN');
   const embedded = !e.DATABASE_URL;
   return {
     env: e.NODE_ENV,
@@ -68,5 +90,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     seedDemo: e.SEED_DEMO === 'auto' ? embedded && e.NODE_ENV !== 'test' : e.SEED_DEMO === 'true',
     publicBaseUrl: e.PUBLIC_BASE_URL,
     metricsToken: e.METRICS_TOKEN,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    whatsappApiUrl: e.WHATSAPP_API_URL,
+    whatsappToken: e.WHATSAPP_TOKEN,
+    whatsappPhoneNumberId: e.WHATSAPP_PHONE_NUMBER_ID,
+    rateLimits: { perMinute: e.RATE_LIMIT_PER_MINUTE, loginPerMinute: e.RATE_LIMIT_LOGIN_PER_MINUTE, bookingsPerMinute: e.RATE_LIMIT_BOOKINGS_PER_MINUTE },
+    loginLockout: { accountFailures: e.LOGIN_LOCKOUT_ACCOUNT_FAILURES, ipFailures: e.LOGIN_LOCKOUT_IP_FAILURES, minutes: e.LOGIN_LOCKOUT_MINUTES },
   };
 }

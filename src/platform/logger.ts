@@ -1,5 +1,6 @@
 import type { FastifyServerOptions } from 'fastify';
 import type { AppConfig } from './config.js';
+import { activeTraceIds } from './tracing.js';
 
 /**
  * Secrets and personal data never reach the logs: credentials and bodies are not logged
@@ -24,6 +25,8 @@ export function loggerOptions(config: Pick<AppConfig, 'logLevel' | 'env'>): Fast
   return {
     level: config.logLevel,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    // Each line written inside a trace carries its ids, so logs and traces join up.
+    mixin: () => activeTraceIds(),
     serializers: {
       req(request) {
         // The query string can carry search terms typed by people; keep only the path.

@@ -11,11 +11,14 @@ const EXPECTED: Record<string, 'public' | 'metrics-scraper' | Role[]> = {
   'GET /healthz': 'public',
   'GET /readyz': 'public',
   'GET /openapi.json': 'public',
+  'GET /metrics': 'metrics-scraper',
   'POST /api/v1/auth/register': 'public',
   'POST /api/v1/auth/login': 'public',
   'POST /api/v1/auth/refresh': 'public',
   'POST /api/v1/auth/logout': 'public',
   'GET /api/v1/me': ['customer', 'provider', 'admin'],
+  'GET /api/v1/me/notification-preferences': ['customer', 'provider', 'admin'],
+  'PUT /api/v1/me/notification-preferences': ['customer', 'provider', 'admin'],
   'GET /api/v1/shops': 'public',
   'GET /api/v1/shops/:shopId': 'public',
   'GET /api/v1/shops/:shopId/availability': 'public',
@@ -47,6 +50,7 @@ const EXPECTED: Record<string, 'public' | 'metrics-scraper' | Role[]> = {
   'POST /api/v1/bookings/:id/review': ['customer'],
   'GET /api/v1/admin/analytics/daily': ['admin'],
   'GET /api/v1/admin/analytics/regional': ['admin'],
+  'GET /api/v1/admin/analytics/rollups': ['admin'],
 };
 
 const ROLES: Role[] = ['customer', 'provider', 'admin'];

@@ -1,14 +1,17 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { AppConfig } from '../../platform/config.js';
 import { PUBLIC, anyUser, requirePrincipal } from '../../platform/http/access.js';
 import { authErrors, problemSchema } from '../../platform/http/schemas.js';
 import { loginBody, meSchema, refreshBody, registerBody, sessionSchema } from './schemas.js';
 import type { AccountsService } from './service.js';
 
-export function accountsRoutes(accounts: AccountsService): FastifyPluginAsyncZod {
+export function accountsRoutes(accounts: AccountsService, limits: AppConfig['rateLimits']): FastifyPluginAsyncZod {
+  // Credential endpoints are limited per address, stricter than the global limit.
+  const credentialLimit = { max: limits.loginPerMinute, timeWindow: 60_000, keyGenerator: (request: { ip: string }) => `ip:${request.ip}` };
   return async (app) => {
     app.post('/api/v1/auth/register', {
-      config: { access: PUBLIC },
+      config: { access: PUBLIC, rateLimit: credentialLimit },
       schema: {
         tags: ['auth'],
         summary: 'Create a customer or provider account and open a session',
@@ -19,18 +22,18 @@ export function accountsRoutes(accounts: AccountsService): FastifyPluginAsyncZod
     });
 
     app.post('/api/v1/auth/login', {
-      config: { access: PUBLIC },
+      config: { access: PUBLIC, rateLimit: credentialLimit },
       schema: {
         tags: ['auth'],
         summary: 'Log in with email and password',
         body: loginBody,
-        response: { 200: sessionSchema, 400: problemSchema, 401: problemSchema },
+        response: { 200: sessionSchema, 400: problemSchema, 401: problemSchema, 429: problemSchema },
       },
-      handler: async (request) => accounts.login(request.body.email, request.body.password),
+      handler: async (request) => accounts.login(request.body.email, request.body.password, request.ip),
     });
 
     app.post('/api/v1/auth/refresh', {
-      config: { access: PUBLIC },
+      config: { access: PUBLIC, rateLimit: credentialLimit },
       schema: {
         tags: ['auth'],
         summary: 'Exchange a refresh token for a new session (the old token stops working)',

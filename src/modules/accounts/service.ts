@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../platform/clock.js';
 import type { Role } from '../../platform/http/access.js';
-import { problems } from '../../platform/http/problem.js';
+import { ProblemError, problems } from '../../platform/http/problem.js';
+import type { LoginThrottle } from './login-throttle.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
 import type { AccountsRepository } from './repository.js';
 import type { Me, Session } from './schemas.js';
@@ -21,6 +22,7 @@ export class AccountsService {
     private readonly tokens: TokenService,
     private readonly clock: Clock,
     private readonly refreshTtlDays: number,
+    private readonly throttle: LoginThrottle,
   ) {}
 
   async register(input: RegisterInput): Promise<Session> {
@@ -36,13 +38,19 @@ export class AccountsService {
     return this.openSession(user.id, user.role, randomUUID());
   }
 
-  async login(email: string, password: string): Promise<Session> {
+  async login(email: string, password: string, ip: string): Promise<Session> {
+    const lockedFor = await this.throttle.lockedFor(email, ip);
+    if (lockedFor > 0)
+      throw new ProblemError(429, 'login_locked', 'Demasiados intentos', `Por seguridad, esperá ${Math.ceil(lockedFor / 60)} minutos antes de volver a intentar.`, {
+        retryAfterSeconds: lockedFor,
+      });
     const user = await this.repo.findUserByEmail(email);
-    if (!user) {
-      await burnPasswordCheck(password);
+    const valid = user ? await verifyPassword(user.password_hash, password) : (await burnPasswordCheck(password), false);
+    if (!user || !valid) {
+      await this.throttle.recordFailure(email, ip);
       throw invalidCredentials();
     }
-    if (!(await verifyPassword(user.password_hash, password))) throw invalidCredentials();
+    await this.throttle.recordSuccess(email, ip);
     return this.openSession(user.id, user.role, randomUUID());
   }
 

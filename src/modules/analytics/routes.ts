@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { adminsOnly } from '../../platform/http/access.js';
-import { authErrors } from '../../platform/http/schemas.js';
+import { problems } from '../../platform/http/problem.js';
+import { authErrors, localDate, money, moneySchema, problemSchema } from '../../platform/http/schemas.js';
 import { DAILY_PERFORMANCE_SUMMARY_SQL, REGIONAL_PERFORMANCE_SQL, type AnalyticsRepository } from './repository.js';
 
 const decimal = z.string().nullable().describe('numeric, as a decimal string (exact)');
@@ -30,6 +31,54 @@ export function analyticsRoutes(analytics: AnalyticsRepository): FastifyPluginAs
           totalRevenue: r.total_revenue,
         })),
       }),
+    });
+
+    app.get('/api/v1/admin/analytics/rollups', {
+      config: { access: adminsOnly },
+      schema: {
+        tags: ['analytics'],
+        summary: 'Daily figures per Argentine day and region, kept by the rollups job',
+        querystring: z.object({ from: localDate, to: localDate }).strict(),
+        response: {
+          200: z.object({
+            rows: z.array(
+              z.object({
+                day: z.string(),
+                region: z.string(),
+                bookingsCreated: z.number().int(),
+                bookingsCancelled: z.number().int(),
+                bookingsCompleted: z.number().int(),
+                bookingsNoShow: z.number().int(),
+                revenue: moneySchema,
+                avgRating: decimal,
+                avgResponseTimeMs: decimal,
+                computedAt: z.string(),
+              }),
+            ),
+          }),
+          ...authErrors,
+          400: problemSchema,
+        },
+      },
+      handler: async (request) => {
+        if (request.query.from > request.query.to)
+          throw problems.validation([{ path: 'querystring.to', message: 'La fecha final debe ser igual o posterior a la inicial.' }]);
+        const rows = await analytics.rollups(request.query.from, request.query.to);
+        return {
+          rows: rows.map((r) => ({
+            day: r.day,
+            region: r.region,
+            bookingsCreated: r.bookings_created,
+            bookingsCancelled: r.bookings_cancelled,
+            bookingsCompleted: r.bookings_completed,
+            bookingsNoShow: r.bookings_no_show,
+            revenue: money(r.revenue_cents),
+            avgRating: r.avg_rating,
+            avgResponseTimeMs: r.avg_response_time_ms,
+            computedAt: r.computed_at.toISOString(),
+          })),
+        };
+      },
     });
 
     app.get('/api/v1/admin/analytics/regional', {

@@ -20,16 +20,16 @@ export function availabilityRoutes(availability: AvailabilityService): FastifyPl
       handler: async (request) => {
         const { shopId } = request.params;
         const { serviceId, from, to, barberId } = request.query;
-        const result = await availability.availability({ shopId, serviceId, from, to, barberId });
-        const format = shopTimeFormatter(result.shop.timezone);
+        const result = await availability.view({ shopId, serviceId, from, to, barberId });
+        const format = shopTimeFormatter(result.timezone);
         return {
           shopId,
           serviceId,
-          timezone: result.shop.timezone,
+          timezone: result.timezone,
           from,
           to,
           barberId: barberId ?? null,
-          durationMinutes: result.service.duration_minutes,
+          durationMinutes: result.durationMinutes,
           slots: result.slots.map((s) => toSlotDto(s, format)),
         };
       },

@@ -1,3 +1,5 @@
+import type { Cache } from '../../platform/cache.js';
+import { shopScope } from '../catalog/service.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Service, Shop } from '../../platform/db/schema.js';
 import { problems } from '../../platform/http/problem.js';
@@ -36,6 +38,17 @@ export interface AvailableSlot {
   availableBarberIds: string[];
 }
 
+/** What the availability endpoint serves; cached per shop, invalidated by any agenda change. */
+export interface AvailabilityView {
+  timezone: string;
+  durationMinutes: number;
+  minNoticeMinutes: number;
+  slots: AvailableSlot[];
+}
+
+export const AVAILABILITY_CACHE_TTL_SECONDS = 30;
+
+
 export interface AvailabilityResult {
   shop: Shop;
   service: Service;
@@ -51,7 +64,30 @@ export class AvailabilityService {
   constructor(
     private readonly repo: AvailabilityRepository,
     private readonly clock: Clock,
+    private readonly cache?: Cache,
   ) {}
+
+  /**
+   * The public, cached view. Bookings never use it: they validate against the database in
+   * their own transaction. Slots that slipped inside the minimum notice since the entry was
+   * stored are dropped on the way out.
+   */
+  async view(request: Omit<AvailabilityRequest, 'excludeBookingId'>): Promise<AvailabilityView> {
+    const load = async (): Promise<AvailabilityView> => {
+      const result = await this.availability(request);
+      return {
+        timezone: result.shop.timezone,
+        durationMinutes: result.service.duration_minutes,
+        minNoticeMinutes: result.shop.min_notice_minutes,
+        slots: result.slots,
+      };
+    };
+    if (!this.cache) return load();
+    const key = `${request.serviceId}:${request.barberId ?? 'any'}:${request.from}:${request.to}`;
+    const view = await this.cache.readThrough('availability', shopScope(request.shopId), key, AVAILABILITY_CACHE_TTL_SECONDS, load);
+    const earliest = this.clock.now().getTime() + view.minNoticeMinutes * 60_000;
+    return view.slots.length && view.slots[0]!.start < earliest ? { ...view, slots: view.slots.filter((s) => s.start >= earliest) } : view;
+  }
 
   async shopAndService(shopId: string, serviceId: string): Promise<{ shop: Shop; service: Service }> {
     const found = await this.repo.shopAndService(shopId, serviceId);

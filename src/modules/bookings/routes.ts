@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { AppConfig } from '../../platform/config.js';
 import { PUBLIC, anyUser, customersOnly, providersAndAdmins, requirePrincipal } from '../../platform/http/access.js';
 import { authErrors, idempotencyKeyHeader, problemSchema } from '../../platform/http/schemas.js';
 import { shopParams } from '../catalog/schemas.js';
@@ -19,10 +20,11 @@ import type { BookingsService } from './service.js';
 
 const stateErrors = { ...authErrors, 400: problemSchema, 404: problemSchema, 409: problemSchema };
 
-export function bookingsRoutes(bookings: BookingsService): FastifyPluginAsyncZod {
+export function bookingsRoutes(bookings: BookingsService, limits: AppConfig['rateLimits']): FastifyPluginAsyncZod {
   return async (app) => {
     app.post('/api/v1/bookings', {
-      config: { access: customersOnly },
+      // Creating bookings is limited per customer: holds are cheap to take and block others.
+      config: { access: customersOnly, rateLimit: { max: limits.bookingsPerMinute, timeWindow: 60_000 } },
       schema: {
         tags: ['bookings'],
         summary: 'Book a slot. Taken → 409 with up to 5 alternatives. Honours Idempotency-Key.',

@@ -73,9 +73,21 @@ export class BookingsService {
     this.txListeners.push(listener);
   }
 
+  /**
+   * The change has committed: a listener that fails (a queue outage, say) must not turn the
+   * customer's successful request into an error. Failures go to `onListenerError`.
+   */
   private async emit(shopId: string, bookingId: string, type: string): Promise<void> {
-    for (const listener of this.listeners) await listener({ shopId, bookingId, type });
+    for (const listener of this.listeners) {
+      try {
+        await listener({ shopId, bookingId, type });
+      } catch (error) {
+        this.onListenerError(error, type);
+      }
+    }
   }
+
+  onListenerError: (error: unknown, eventType: string) => void = () => undefined;
 
   private async emitInTransaction(trx: Transaction<DB>, shopId: string, bookingId: string, type: string): Promise<void> {
     for (const listener of this.txListeners) await listener(trx, { shopId, bookingId, type });
@@ -96,8 +108,16 @@ export class BookingsService {
     const { shop, service } = await this.availability.shopAndService(input.shopId, input.serviceId);
     if (start.getTime() <= now.getTime()) throw problems.unprocessable('start_in_past', 'Ese horario ya pasó.');
 
+    // A retry racing its own first attempt finds the slot taken by that attempt: the first
+    // attempt's booking and its idempotency record commit together, so look there first.
+    const replayOrUnavailable = async () => {
+      const stored = key ? await this.repo.findIdempotencyKey(principal.userId, IDEMPOTENCY_SCOPE, key) : undefined;
+      if (stored) return this.replay(stored, requestHash);
+      throw await this.slotUnavailable(shop, service, input.barberId, start);
+    };
+
     const candidates = await this.freeBarbersAt(shop, service, start, input.barberId);
-    if (candidates.length === 0) throw await this.slotUnavailable(shop, service, input.barberId, start);
+    if (candidates.length === 0) return replayOrUnavailable();
 
     const end = new Date(start.getTime() + service.duration_minutes * 60_000);
     const blockedFrom = new Date(start.getTime() - service.buffer_before_minutes * 60_000);
@@ -151,7 +171,7 @@ export class BookingsService {
         if (!isExclusionViolation(error)) throw error;
       }
     }
-    throw await this.slotUnavailable(shop, service, input.barberId, start);
+    return replayOrUnavailable();
   }
 
   private replay(stored: { request_hash: string; status_code: number; response_body: unknown }, requestHash: string) {
@@ -403,6 +423,7 @@ export class BookingsService {
   /** Releases expired holds everywhere; run periodically so abandoned checkouts free their slots. */
   async expireHolds(): Promise<number> {
     const expired = await this.repo.expireStaleHolds(this.db, this.clock.now());
+    for (const row of expired) await this.emit(row.shop_id, row.id, 'hold_expired');
     return expired.length;
   }
 

@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import type { Cache } from '../../platform/cache.js';
 import type { Clock } from '../../platform/clock.js';
 import type { BarberDateOverridesTable, BarberTimeOffTable, DepositKind, Service, Shop } from '../../platform/db/schema.js';
 import type { Principal } from '../../platform/http/access.js';
@@ -97,6 +98,13 @@ const POLICY_COLUMNS = {
   slotStepMinutes: 'slot_step_minutes',
 } as const;
 
+export const CATALOG_CACHE_TTL_SECONDS = 60;
+export const SEARCH_SCOPE = 'search';
+/** One cache scope per shop: its detail and its availability are invalidated together. */
+export function shopScope(shopId: string): string {
+  return `shop:${shopId}`;
+}
+
 export class CatalogService {
   private readonly listeners: CatalogChangeListener[] = [];
 
@@ -104,6 +112,7 @@ export class CatalogService {
     private readonly repo: CatalogRepository,
     private readonly access: ShopAccess,
     private readonly clock: Clock,
+    private readonly cache?: Cache,
   ) {}
 
   onChange(listener: CatalogChangeListener): void {
@@ -111,7 +120,8 @@ export class CatalogService {
   }
 
   private async changed(shopId: string): Promise<void> {
-    for (const listener of this.listeners) await listener(shopId);
+    // The change has committed; a failing listener must not fail the owner's request.
+    for (const listener of this.listeners) await Promise.resolve(listener(shopId)).catch(() => undefined);
   }
 
   /**
@@ -134,12 +144,24 @@ export class CatalogService {
     return role;
   }
 
+  /** Search results change with any shop's catalog or rating; they are cached briefly. */
   async search(search: ShopSearch) {
+    if (!this.cache) return this.searchUncached(search);
+    const key = JSON.stringify([search.city, search.region, search.q, search.service, search.page, search.pageSize]);
+    return this.cache.readThrough('search', SEARCH_SCOPE, key, CATALOG_CACHE_TTL_SECONDS, () => this.searchUncached(search));
+  }
+
+  private async searchUncached(search: ShopSearch) {
     const { rows, total } = await this.repo.searchShops(search);
     return { items: rows.map((r: ShopSearchRow) => toShopSummary(r)), page: search.page, pageSize: search.pageSize, total };
   }
 
   async getShop(shopId: string) {
+    if (!this.cache) return this.getShopUncached(shopId);
+    return this.cache.readThrough('shop', shopScope(shopId), 'detail', CATALOG_CACHE_TTL_SECONDS, () => this.getShopUncached(shopId));
+  }
+
+  private async getShopUncached(shopId: string) {
     const shop = await this.repo.findShop(shopId);
     if (!shop || !shop.active) throw problems.notFound('La barbería');
     const [services, barbers] = await Promise.all([this.repo.listServices(shopId), this.repo.listBarbers(shopId)]);

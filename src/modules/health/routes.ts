@@ -1,16 +1,17 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { Redis } from 'ioredis';
 import type { Database } from '../../platform/db/database.js';
 import { PUBLIC } from '../../platform/http/access.js';
 
-const DB_PING_TIMEOUT_MS = 2_000;
+const PROBE_TIMEOUT_MS = 2_000;
 
 const readinessSchema = z.object({
   status: z.enum(['ok', 'degraded', 'unavailable']),
   checks: z.record(z.string(), z.object({ status: z.enum(['ok', 'down']), latencyMs: z.number().optional(), error: z.string().optional() })),
 });
 
-export function healthRoutes(database: Database): FastifyPluginAsyncZod {
+export function healthRoutes(database: Database, redis?: Redis): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/healthz', {
       config: { access: PUBLIC },
@@ -24,23 +25,32 @@ export function healthRoutes(database: Database): FastifyPluginAsyncZod {
       logLevel: 'warn',
       schema: {
         tags: ['ops'],
-        summary: 'Readiness for the load balancer: 200 while the database answers, 503 otherwise',
+        summary: 'Readiness for the load balancer: 200 while PostgreSQL answers ("degraded" when Redis does not), 503 otherwise',
         response: { 200: readinessSchema, 503: readinessSchema },
       },
       handler: async (_request, reply) => {
-        const started = performance.now();
-        try {
-          await withTimeout(database.ping(), DB_PING_TIMEOUT_MS);
-          return { status: 'ok' as const, checks: { database: { status: 'ok' as const, latencyMs: Math.round(performance.now() - started) } } };
-        } catch (error) {
-          return reply.status(503).send({
-            status: 'unavailable' as const,
-            checks: { database: { status: 'down' as const, error: error instanceof Error ? error.message : 'unreachable' } },
-          });
-        }
+        const [db, cache] = await Promise.all([
+          probe(() => database.ping()),
+          redis ? probe(async () => void (await redis.ping())) : Promise.resolve(undefined),
+        ]);
+        const checks = { database: db, ...(cache ? { redis: cache } : {}) };
+        // Without PostgreSQL nothing works: take this instance out of the load balancer.
+        if (db.status === 'down') return reply.status(503).send({ status: 'unavailable' as const, checks });
+        // Without Redis reads go to PostgreSQL and limits become per instance: keep serving.
+        return { status: cache?.status === 'down' ? ('degraded' as const) : ('ok' as const), checks };
       },
     });
   };
+}
+
+async function probe(check: () => Promise<void>): Promise<{ status: 'ok' | 'down'; latencyMs?: number; error?: string }> {
+  const started = performance.now();
+  try {
+    await withTimeout(check(), PROBE_TIMEOUT_MS);
+    return { status: 'ok', latencyMs: Math.round(performance.now() - started) };
+  } catch (error) {
+    return { status: 'down', error: error instanceof Error ? error.message : 'unreachable' };
+  }
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -198,6 +198,51 @@ export interface BookingAnalyticsView {
   booking_value: string | null;
 }
 
+export type NotificationKind = 'confirmation' | 'rescheduled' | 'cancelled' | 'reminder_24h' | 'reminder_2h';
+export type NotificationChannel = 'email' | 'whatsapp';
+export type NotificationStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
+
+export interface NotificationsTable {
+  id: Generated<string>;
+  booking_id: string;
+  customer_id: string;
+  kind: NotificationKind;
+  channel: NotificationChannel;
+  sequence: Generated<number>;
+  status: Generated<NotificationStatus>;
+  due_at: Timestamp;
+  attempts: Generated<number>;
+  last_error: string | null;
+  claimed_by: string | null;
+  claimed_at: Timestamp | null;
+  send_started_at: Timestamp | null;
+  sent_at: Timestamp | null;
+  provider_message_id: string | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface NotificationPreferencesTable {
+  user_id: string;
+  email: Generated<boolean>;
+  whatsapp: Generated<boolean>;
+  whatsapp_phone: string | null;
+  updated_at: DefaultTimestamp;
+}
+
+export interface DailyRollupsTable {
+  day: string;
+  region: string;
+  bookings_created: number;
+  bookings_cancelled: number;
+  bookings_completed: number;
+  bookings_no_show: number;
+  revenue_cents: Int8;
+  avg_rating: Numeric | null;
+  avg_response_time_ms: Numeric | null;
+  computed_at: DefaultTimestamp;
+}
+
 export interface DB {
   users: UsersTable;
   refresh_tokens: RefreshTokensTable;
@@ -214,6 +259,9 @@ export interface DB {
   reviews: ReviewsTable;
   idempotency_keys: IdempotencyKeysTable;
   booking_analytics: BookingAnalyticsView;
+  daily_rollups: DailyRollupsTable;
+  notifications: NotificationsTable;
+  notification_preferences: NotificationPreferencesTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -46,6 +46,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
       problem = new ProblemError(500, 'internal_error', 'Error interno', 'Ocurrió un error inesperado.');
     }
     if (problem.status === 503) void reply.header('retry-after', '5');
+    const retryAfter = problem.extensions['retryAfterSeconds'];
+    if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
     return reply.status(problem.status).type('application/problem+json').send(problem.toBody(request.url.split('?')[0]));
   });
 

@@ -7,6 +7,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import { z } from 'zod';
 import { PUBLIC, registerAccessControl, type VerifyAccessToken } from './access.js';
 import { registerErrorHandling } from './error-handler.js';
+import { registerRateLimits, type RateLimitSettings } from './rate-limit.js';
 
 // Validation messages reach people: Spanish.
 z.config(z.locales.es());
@@ -26,6 +27,7 @@ export interface ServerOptions {
   trustProxy?: boolean;
   publicBaseUrl: string;
   metricsToken?: string | undefined;
+  rateLimit: RateLimitSettings;
 }
 
 /** The HTTP shell every module plugs into: validation, OpenAPI, errors, access control. */
@@ -58,6 +60,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   registerAccessControl(app, options.verifyAccessToken, options.metricsToken);
 
   await app.register(helmet, { global: true });
+  await registerRateLimits(app, options.rateLimit);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

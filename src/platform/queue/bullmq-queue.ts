@@ -1,5 +1,6 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
+import { withJobSpan } from '../tracing.js';
 import { DEFAULT_ATTEMPTS, JOB_NAMES, type FailedJob, type JobHandler, type JobName, type JobOptions, type JobQueue, type QueueDepth } from './queue.js';
 
 /**
@@ -62,7 +63,10 @@ export class BullMQJobQueue implements JobQueue {
     for (const [name, { handler, concurrency }] of this.handlers) {
       const worker = new Worker(
         name,
-        async (job: Job) => handler(job.data, { jobId: String(job.id), attempt: job.attemptsMade + 1 }),
+        async (job: Job) => {
+          const context = { jobId: String(job.id), attempt: job.attemptsMade + 1 };
+          return withJobSpan(name, { queue: this.kind, id: context.jobId, attempt: context.attempt }, () => handler(job.data, context));
+        },
         { connection: this.connection, prefix: this.prefix(name), concurrency },
       );
       worker.on('failed', (job, error) => this.onError(error, { name, id: String(job?.id ?? '') }));

@@ -1,3 +1,4 @@
+import { withJobSpan } from '../tracing.js';
 import { DEFAULT_ATTEMPTS, JOB_NAMES, backoffMs, type FailedJob, type JobHandler, type JobName, type JobOptions, type JobQueue, type QueueDepth } from './queue.js';
 
 interface Pending {
@@ -63,7 +64,7 @@ export class InProcessJobQueue implements JobQueue {
     this.pending.delete(job.id);
     this.active.add(job.id);
     try {
-      await handler(job.data, { jobId: job.id, attempt });
+      await withJobSpan(job.name, { queue: this.kind, id: job.id, attempt }, () => handler(job.data, { jobId: job.id, attempt }));
     } catch (error) {
       this.onError(error, job);
       if (attempt < job.attempts && !this.closed) {

@@ -1,0 +1,515 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { sql, type Kysely } from 'kysely';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Clock } from './clock.js';
+import type { BookingStatus, DB } from './db/schema.js';
+import { METRICS_SCRAPER } from './http/access.js';
+import { JOB_NAMES, type JobName, type JobQueue, type QueueDepth } from './queue/queue.js';
+
+/**
+ * Prometheus metrics, one registry per app (several apps share a test process).
+ *
+ * Every figure is measured: request timings and event counts in this process, business
+ * gauges read from PostgreSQL when Prometheus scrapes. Nothing is estimated or filled in:
+ * a source that cannot be read (database down, query too slow) leaves its series out of
+ * that scrape and says so in `barberpro_metrics_collector_success`.
+ *
+ * Counters are per process (sum them across instances); the business gauges are the same
+ * database-wide figure on every instance (aggregate them with max, not sum).
+ */
+
+/** Seconds. Fine-grained under the 200 ms P95 target of the launch runbook. */
+export const HTTP_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2, 5];
+
+/** Label for requests that concern no shop (or one we could not place). */
+export const NO_REGION = 'none';
+/** Label for regions past the cap: region is free text typed by providers. */
+export const OTHER_REGION = 'other';
+const MAX_REGION_LABELS = 64;
+/** Label for requests that matched no route: never the raw URL. */
+export const UNMATCHED_ROUTE = 'unmatched';
+
+const BOOKING_STATUSES: readonly BookingStatus[] = ['pending', 'confirmed', 'completed', 'no_show', 'cancelled', 'expired'];
+const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const satisfies readonly (keyof QueueDepth)[];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const PROBLEM_CODE = /"code":"([a-z][a-z0-9_]{0,63})"/;
+const NO_LOOKUP_STATUSES = new Set([401, 403, 404, 429]);
+
+export type CacheResult = 'hit' | 'miss' | 'error' | 'bypass';
+
+/** Tables later issues add; their gauges exist only while the table does. */
+const OPTIONAL_TABLES = ['payments', 'invoices'] as const;
+type OptionalTable = (typeof OPTIONAL_TABLES)[number];
+
+export interface MetricsOptions {
+  db: Kysely<DB>;
+  queue: JobQueue;
+  /** The app's clock: a hold is active while hold_expires_at is after its now(). */
+  clock: Clock;
+  /** Budget for each scrape-time source (SQL statement, queue depths). Default 2 s. */
+  collectTimeoutMs?: number;
+  /** process_* and nodejs_* metrics from prom-client. Default true. */
+  defaultMetrics?: boolean;
+}
+
+/** Region labels: trimmed, lower-cased (the catalog compares regions case-insensitively), capped. */
+export class RegionLabels {
+  private readonly known = new Set<string>();
+  constructor(private readonly max = MAX_REGION_LABELS) {}
+
+  label(raw: string | null | undefined): string {
+    const value = (raw ?? '').normalize('NFC').trim().replace(/\s+/g, ' ').toLocaleLowerCase('es-AR').slice(0, 64);
+    if (!value) return NO_REGION;
+    if (this.known.has(value)) return value;
+    if (this.known.size >= this.max) return OTHER_REGION;
+    this.known.add(value);
+    return value;
+  }
+}
+
+/**
+ * shop id → region label, filled lazily from the database and kept in a small LRU with a TTL
+ * (a shop rarely moves region; a stale label lasts at most the TTL). A lookup that fails
+ * answers NO_REGION and pauses lookups for a while instead of adding load to a sick database.
+ */
+export class ShopRegions {
+  private readonly entries = new Map<string, { region: string; expiresAt: number }>();
+  private readonly inflight = new Map<string, Promise<string>>();
+  private pausedUntil = 0;
+
+  constructor(
+    private readonly load: (shopId: string) => Promise<string | null | undefined>,
+    private readonly labels: RegionLabels,
+    private readonly maxEntries = 10_000,
+    private readonly ttlMs = 10 * 60_000,
+  ) {}
+
+  /** The cached label, or undefined when a lookup is needed. */
+  peek(shopId: string): string | undefined {
+    if (!UUID.test(shopId)) return NO_REGION;
+    const entry = this.entries.get(shopId);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= Date.now()) {
+      this.entries.delete(shopId);
+      return undefined;
+    }
+    this.entries.delete(shopId);
+    this.entries.set(shopId, entry);
+    return entry.region;
+  }
+
+  resolve(shopId: string): Promise<string> {
+    const cached = this.peek(shopId);
+    if (cached !== undefined) return Promise.resolve(cached);
+    if (Date.now() < this.pausedUntil) return Promise.resolve(NO_REGION);
+    let pending = this.inflight.get(shopId);
+    if (!pending) {
+      pending = this.load(shopId)
+        .then(
+          (raw) => {
+            // An unknown shop is remembered as NO_REGION too: ids are random, nobody guesses one that appears later.
+            const region = raw == null ? NO_REGION : this.labels.label(raw);
+            this.store(shopId, region);
+            return region;
+          },
+          () => {
+            this.pausedUntil = Date.now() + 10_000;
+            return NO_REGION;
+          },
+        )
+        .finally(() => this.inflight.delete(shopId));
+      this.inflight.set(shopId, pending);
+    }
+    return pending;
+  }
+
+  private store(shopId: string, region: string): void {
+    this.entries.delete(shopId);
+    this.entries.set(shopId, { region, expiresAt: Date.now() + this.ttlMs });
+    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+  }
+}
+
+class CollectTimeout extends Error {}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new CollectTimeout(`timed out after ${ms} ms`)), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+interface BookingCount {
+  region: string | null;
+  status: string;
+  count: number;
+}
+
+/** What one scrape read; a missing field is a source that could not be read. */
+interface Snapshot {
+  bookings?: BookingCount[];
+  activeHolds?: Array<{ region: string | null; count: number }>;
+  queue?: Record<JobName, QueueDepth>;
+  optional: Partial<Record<OptionalTable, Array<{ status: string; count: number }>>>;
+  success: Record<string, boolean>;
+}
+
+export class AppMetrics {
+  readonly registry = new Registry();
+  readonly regionLabels = new RegionLabels();
+  readonly shopRegions: ShopRegions;
+
+  readonly httpRequestDuration: Histogram<'method' | 'route' | 'status_code' | 'region'>;
+  readonly httpRequestErrors: Counter<'method' | 'route' | 'status_class' | 'code'>;
+  /** For the cache module: `metrics.cacheRequests.inc({ cache: 'availability', result: 'hit' })`. */
+  readonly cacheRequests: Counter<'cache' | 'result'>;
+  readonly bookingsCreated: Counter<'region'>;
+  readonly agendaEvents: Counter<'type' | 'region'>;
+
+  private readonly optionalGauges: Record<OptionalTable, Gauge<'status'>>;
+
+  private readonly db: Kysely<DB>;
+  private readonly queue: JobQueue;
+  private readonly clock: Clock;
+  private readonly timeoutMs: number;
+  private readonly pending = new Set<Promise<unknown>>();
+  private readonly presentTables = new Set<OptionalTable>();
+  private scrape: Promise<Snapshot> | undefined;
+
+  constructor(options: MetricsOptions) {
+    this.db = options.db;
+    this.queue = options.queue;
+    this.clock = options.clock;
+    this.timeoutMs = options.collectTimeoutMs ?? 2_000;
+    const registers = [this.registry];
+    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+
+    this.shopRegions = new ShopRegions(
+      (shopId) =>
+        withTimeout(
+          this.db
+            .selectFrom('shops')
+            .select('region')
+            .where('id', '=', shopId)
+            .executeTakeFirst()
+            .then((row) => row?.region),
+          this.timeoutMs,
+        ),
+      this.regionLabels,
+    );
+
+    this.httpRequestDuration = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'Server time of HTTP requests, by route pattern, method, status code and the provider region the request concerns.',
+      labelNames: ['method', 'route', 'status_code', 'region'],
+      buckets: HTTP_DURATION_BUCKETS,
+      registers,
+    });
+    this.httpRequestErrors = new Counter({
+      name: 'http_requests_errors_total',
+      help: 'HTTP responses with status 4xx or 5xx, by route pattern and problem+json code.',
+      labelNames: ['method', 'route', 'status_class', 'code'],
+      registers,
+    });
+    this.cacheRequests = new Counter({
+      name: 'barberpro_cache_requests_total',
+      help: 'Cache lookups by cache and result (hit, miss, error, bypass).',
+      labelNames: ['cache', 'result'],
+      registers,
+    });
+    this.bookingsCreated = new Counter({
+      name: 'barberpro_bookings_created_total',
+      help: 'Bookings created (committed) by this process, by provider region.',
+      labelNames: ['region'],
+      registers,
+    });
+    this.agendaEvents = new Counter({
+      name: 'barberpro_agenda_events_total',
+      help: 'Committed agenda changes seen by this process (created, confirmed, cancelled, rescheduled, completed, no_show, reviewed, hold_expired), by provider region.',
+      labelNames: ['type', 'region'],
+      registers,
+    });
+
+    // Scrape-time gauges: each collect() reads its part of one shared snapshot, so a scrape
+    // costs one query per source however many gauges read it.
+    const snapshot = () => this.snapshot();
+    const labels = this.regionLabels;
+    const bookingsGauge: Gauge<'status' | 'region'> = new Gauge({
+      name: 'barberpro_bookings',
+      help: 'Bookings in the database by status and provider region, counted at scrape time (database-wide).',
+      labelNames: ['status', 'region'],
+      registers,
+      async collect() {
+        const { bookings } = await snapshot();
+        bookingsGauge.reset();
+        for (const { status, region, count } of aggregateBookings(bookings ?? [], labels)) bookingsGauge.set({ status, region }, count);
+      },
+    });
+    const activeHoldsGauge: Gauge<'region'> = new Gauge({
+      name: 'barberpro_active_holds',
+      help: 'Pending bookings whose hold has not expired yet (slots held for a checkout) by provider region, counted at scrape time (database-wide).',
+      labelNames: ['region'],
+      registers,
+      async collect() {
+        const { activeHolds, bookings } = await snapshot();
+        activeHoldsGauge.reset();
+        if (!activeHolds) return;
+        // Regions with bookings but no live hold get a measured 0, so sum() does not vanish.
+        for (const region of new Set((bookings ?? []).map((r) => labels.label(r.region)))) activeHoldsGauge.set({ region }, 0);
+        for (const row of activeHolds) activeHoldsGauge.inc({ region: labels.label(row.region) }, row.count);
+      },
+    });
+    const queueJobsGauge: Gauge<'queue' | 'state'> = new Gauge({
+      name: 'barberpro_queue_jobs',
+      help: 'Background jobs by queue and state (waiting, active, delayed, failed = dead letters), read at scrape time.',
+      labelNames: ['queue', 'state'],
+      registers,
+      async collect() {
+        const { queue } = await snapshot();
+        queueJobsGauge.reset();
+        if (!queue) return;
+        for (const name of JOB_NAMES) for (const state of QUEUE_STATES) queueJobsGauge.set({ queue: name, state }, queue[name][state]);
+      },
+    });
+
+    const optionalGauge = (table: OptionalTable, help: string): Gauge<'status'> => {
+      const gauge: Gauge<'status'> = new Gauge({
+        name: `barberpro_${table}`,
+        help,
+        labelNames: ['status'],
+        registers: [], // registered only while the table exists (see refreshOptionalTables)
+        async collect() {
+          const rows = (await snapshot()).optional[table];
+          gauge.reset();
+          for (const row of rows ?? []) gauge.set({ status: row.status }, row.count);
+        },
+      });
+      return gauge;
+    };
+    this.optionalGauges = {
+      payments: optionalGauge('payments', 'Payments in the database by status, counted at scrape time (database-wide).'),
+      invoices: optionalGauge('invoices', 'Invoices in the database by status (issued, pending …), counted at scrape time (database-wide).'),
+    };
+
+    const collectorSuccess: Gauge<'collector'> = new Gauge({
+      name: 'barberpro_metrics_collector_success',
+      help: 'Whether each scrape-time source was read in this scrape (1) or left out because it failed or timed out (0).',
+      labelNames: ['collector'],
+      registers,
+      async collect() {
+        const { success } = await snapshot();
+        collectorSuccess.reset();
+        for (const [collector, ok] of Object.entries(success)) collectorSuccess.set({ collector }, ok ? 1 : 0);
+      },
+    });
+  }
+
+  /** A cache observer: `(cache, result) => void`, for the cache module to call on every lookup. */
+  readonly observeCache = (cache: string, result: CacheResult): void => {
+    this.cacheRequests.inc({ cache, result });
+  };
+
+  /** A bookings.onAgendaChange listener. Never waits: a region lookup finishes in the background. */
+  readonly onAgendaChange = (event: { shopId: string; type: string }): void => {
+    this.withRegion(event.shopId, (region) => {
+      this.agendaEvents.inc({ type: event.type, region });
+      if (event.type === 'created') this.bookingsCreated.inc({ region });
+    });
+  };
+
+  /**
+   * Runs `record` with the shop's region label: at once when cached, after the lookup
+   * otherwise (or with NO_REGION at once when `lookup` is false).
+   */
+  withRegion(shopId: string | undefined, record: (region: string) => void, lookup = true): void {
+    if (!shopId) return record(NO_REGION);
+    const cached = this.shopRegions.peek(shopId);
+    if (cached !== undefined) return record(cached);
+    if (!lookup) return record(NO_REGION);
+    this.track(this.shopRegions.resolve(shopId).then(record));
+  }
+
+  private track(promise: Promise<unknown>): void {
+    this.pending.add(promise);
+    void promise.finally(() => this.pending.delete(promise));
+  }
+
+  /** Waits for observations still waiting on a region lookup. */
+  async settled(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  /** The exposition text, as GET /metrics serves it. */
+  async render(): Promise<{ contentType: string; body: string }> {
+    await this.settled();
+    await this.refreshOptionalTables();
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+
+  /** Registers the payments/invoices gauges only while their tables exist: no zeros for things that are not there. */
+  private async refreshOptionalTables(): Promise<void> {
+    let present: Set<OptionalTable>;
+    try {
+      const query = sql<Record<OptionalTable, boolean>>`select to_regclass('payments') is not null as payments, to_regclass('invoices') is not null as invoices`;
+      const row = (await withTimeout(query.execute(this.db), this.timeoutMs)).rows[0];
+      present = new Set(OPTIONAL_TABLES.filter((t) => row?.[t]));
+    } catch {
+      return; // keep what we had; the snapshot reports the database as failing
+    }
+    for (const table of OPTIONAL_TABLES) {
+      const gauge = this.optionalGauges[table];
+      if (present.has(table) && !this.presentTables.has(table)) {
+        this.registry.registerMetric(gauge);
+        this.presentTables.add(table);
+      } else if (!present.has(table) && this.presentTables.has(table)) {
+        this.registry.removeSingleMetric(`barberpro_${table}`);
+        this.presentTables.delete(table);
+      }
+    }
+  }
+
+  /** One read of every scrape-time source, shared by the gauges of a scrape (and by concurrent scrapes). */
+  private snapshot(): Promise<Snapshot> {
+    this.scrape ??= this.readSources().finally(() => {
+      this.scrape = undefined;
+    });
+    return this.scrape;
+  }
+
+  private async readSources(): Promise<Snapshot> {
+    const success: Record<string, boolean> = {};
+    const attempt = async <T>(name: string, read: () => Promise<T>): Promise<T | undefined> => {
+      try {
+        const value = await withTimeout(read(), this.timeoutMs);
+        success[name] = true;
+        return value;
+      } catch {
+        success[name] = false;
+        return undefined;
+      }
+    };
+    const now = this.clock.now();
+    const [bookings, activeHolds, queue, ...optional] = await Promise.all([
+      attempt('bookings', () =>
+        this.bounded((db) =>
+          db
+            .selectFrom('bookings as b')
+            .innerJoin('shops as s', 's.id', 'b.shop_id')
+            .select(['s.region as region', 'b.status as status', (eb) => eb.fn.countAll<number>().as('count')])
+            .groupBy(['s.region', 'b.status'])
+            .execute(),
+        ),
+      ),
+      attempt('active_holds', () =>
+        this.bounded((db) =>
+          db
+            .selectFrom('bookings as b')
+            .innerJoin('shops as s', 's.id', 'b.shop_id')
+            .select(['s.region as region', (eb) => eb.fn.countAll<number>().as('count')])
+            .where('b.status', '=', 'pending')
+            .where('b.hold_expires_at', '>', now)
+            .groupBy('s.region')
+            .execute(),
+        ),
+      ),
+      attempt('queue', () => this.queue.depths()),
+      ...[...this.presentTables].map((table) =>
+        attempt(table, () =>
+          this.bounded(async (db) => {
+            // Table names come from OPTIONAL_TABLES, never from input.
+            const result = await sql<{ status: string; count: number }>`select status::text as status, count(*)::int as count from ${sql.table(table)} group by status`.execute(db);
+            return [table, result.rows] as const;
+          }),
+        ),
+      ),
+    ]);
+    const snapshot: Snapshot = { optional: {}, success };
+    if (bookings) snapshot.bookings = bookings.map((r) => ({ region: r.region, status: r.status, count: Number(r.count) }));
+    if (activeHolds) snapshot.activeHolds = activeHolds.map((r) => ({ region: r.region, count: Number(r.count) }));
+    if (queue) snapshot.queue = queue;
+    for (const entry of optional) if (entry) snapshot.optional[entry[0]] = entry[1];
+    return snapshot;
+  }
+
+  /** One statement with a server-side timeout too, so a slow count never piles up on the database. */
+  private bounded<T>(run: (db: Kysely<DB>) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(async (trx) => {
+      await sql`select set_config('statement_timeout', ${String(this.timeoutMs)}, true)`.execute(trx);
+      return run(trx);
+    });
+  }
+}
+
+function aggregateBookings(rows: BookingCount[], labels: RegionLabels): Array<{ status: string; region: string; count: number }> {
+  // Several raw spellings of a region ("Cuyo", "CUYO ") share one label; every status of a
+  // region that has bookings is reported, zero included (a measured zero).
+  const out = new Map<string, { status: string; region: string; count: number }>();
+  const add = (status: string, region: string, count: number) => {
+    const key = `${status}\u0000${region}`;
+    const entry = out.get(key);
+    if (entry) entry.count += count;
+    else out.set(key, { status, region, count });
+  };
+  for (const region of new Set(rows.map((r) => labels.label(r.region)))) for (const status of BOOKING_STATUSES) add(status, region, 0);
+  for (const row of rows) add(row.status, labels.label(row.region), row.count);
+  return [...out.values()];
+}
+
+export function createMetrics(options: MetricsOptions): AppMetrics {
+  return new AppMetrics(options);
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    metrics: AppMetrics;
+  }
+}
+
+function shopIdOf(request: FastifyRequest): string | undefined {
+  const fromParams = (request.params as { shopId?: unknown } | undefined)?.shopId;
+  if (typeof fromParams === 'string') return fromParams;
+  const body = request.body as { shopId?: unknown } | null | undefined;
+  return body && typeof body === 'object' && typeof body.shopId === 'string' ? body.shopId : undefined;
+}
+
+/**
+ * HTTP timing and error counting for every route (404s included, as route "unmatched"),
+ * and GET /metrics for Prometheus (METRICS_TOKEN bearer, or an admin). Call right after
+ * createServer, before the modules' routes.
+ */
+export function registerMetrics(app: FastifyInstance, metrics: AppMetrics): void {
+  const problemCodes = new WeakMap<FastifyRequest, string>();
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (reply.statusCode >= 400 && typeof payload === 'string' && String(reply.getHeader('content-type')).startsWith('application/problem+json')) {
+      const code = PROBLEM_CODE.exec(payload.slice(0, 2_048))?.[1];
+      if (code) problemCodes.set(request, code);
+    }
+    return payload;
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
+    const method = request.method;
+    const status = reply.statusCode;
+    const seconds = reply.elapsedTime / 1_000;
+    if (status >= 400) {
+      metrics.httpRequestErrors.inc({ method, route, status_class: status >= 500 ? '5xx' : '4xx', code: problemCodes.get(request) ?? 'none' });
+    }
+    metrics.withRegion(
+      route === UNMATCHED_ROUTE ? undefined : shopIdOf(request),
+      (region) => metrics.httpRequestDuration.observe({ method, route, status_code: String(status), region }, seconds),
+      // No lookup for ids that named nothing or for refused callers: random ids must not turn into queries.
+      !NO_LOOKUP_STATUSES.has(status),
+    );
+  });
+
+  app.get('/metrics', { config: { access: METRICS_SCRAPER }, schema: { hide: true } }, async (_request, reply) => {
+    const { contentType, body } = await metrics.render();
+    return reply.type(contentType).send(body);
+  });
+
+  app.decorate('metrics', metrics);
+}
