@@ -22,7 +22,16 @@ import { ShopAccess } from './modules/catalog/shop-access.js';
 import { healthRoutes } from './modules/health/routes.js';
 import { AnalyticsRepository } from './modules/analytics/repository.js';
 import { analyticsRoutes } from './modules/analytics/routes.js';
+import { ledgerRoutes } from './modules/ledger/routes.js';
 import { registerCoreJobs } from './jobs.js';
+import { AuditTrail } from './modules/audit/service.js';
+import { LedgerService } from './modules/ledger/service.js';
+import { MercadoPagoClient } from './modules/payments/mercadopago/client.js';
+import { PaymentsRepository } from './modules/payments/repository.js';
+import { paymentsRoutes } from './modules/payments/routes.js';
+import { PaymentsService } from './modules/payments/service.js';
+import { SecretBox, parseKeyRing } from './platform/crypto/secret-box.js';
+import { resolveDataKeys, resolveWebhookSecret } from './platform/secrets.js';
 import { BookingsRepository } from './modules/bookings/repository.js';
 import { bookingsRoutes } from './modules/bookings/routes.js';
 import { BookingsService } from './modules/bookings/service.js';
@@ -36,6 +45,7 @@ export interface AppServices {
   catalog: CatalogService;
   availability: AvailabilityService;
   bookings: BookingsService;
+  payments: PaymentsService;
 }
 
 declare module 'fastify' {
@@ -59,6 +69,11 @@ export interface AppDependencies {
   redis?: Redis | undefined;
   /** Background jobs; an in-process runner when not given. */
   queue?: JobQueue;
+  /** Overrides for MercadoPago (the local sandbox's URL on the embedded default, tests). */
+  mercadopago?: { baseUrl?: string; authBaseUrl?: string };
+  webhookSecret?: string;
+  /** `keyid:base64key[,…]` for secrets at rest; resolved from config when absent. */
+  dataKeys?: string;
 }
 
 /** Wires repositories → services → routes. Nothing here holds request state. */
@@ -90,6 +105,34 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     if (event.type === 'reviewed') await cache.invalidate(SEARCH_SCOPE);
   });
 
+  const audit = new AuditTrail(db);
+  const ledger = new LedgerService(db, audit);
+  const secretBox = new SecretBox(parseKeyRing(deps.dataKeys ?? resolveDataKeys(config)));
+  const webhookSecret = deps.webhookSecret ?? resolveWebhookSecret(config);
+  const mercadopago = new MercadoPagoClient({
+    ...(deps.mercadopago?.baseUrl ?? config.mercadopago.baseUrl ? { baseUrl: deps.mercadopago?.baseUrl ?? config.mercadopago.baseUrl } : {}),
+    ...(deps.mercadopago?.authBaseUrl ? { authBaseUrl: deps.mercadopago.authBaseUrl } : {}),
+  });
+  const payments = new PaymentsService(
+    db,
+    new PaymentsRepository(db),
+    bookings,
+    mercadopago,
+    secretBox,
+    ledger,
+    audit,
+    queue,
+    clock,
+    { publicBaseUrl: config.publicBaseUrl, commissionBasisPoints: config.mercadopago.commissionBasisPoints },
+    (level, message, data) => app.log[level](data ?? {}, message),
+  );
+  // A cancellation owes the customer a refund in the cancellation's own transaction.
+  bookings.onAgendaTransaction(async (trx, event) => {
+    if (event.type === 'cancelled') await payments.onBookingCancelled(trx, event);
+  });
+  queue.register('webhooks.process', async (data: { notificationId: string }) => payments.processNotification(data.notificationId));
+  queue.register('payments.reconcile', async () => void (await payments.reconcile()));
+
   const metrics = createMetrics({ db, queue, clock });
   bookings.onAgendaChange(metrics.onAgendaChange);
   cacheObservers.push(metrics.observeCache);
@@ -114,9 +157,18 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(bookingsRoutes(bookings, config.rateLimits));
   const analytics = new AnalyticsRepository(db);
   await app.register(analyticsRoutes(analytics));
+  await app.register(ledgerRoutes({ db, shopAccess }));
   registerCoreJobs(queue, { bookings, analytics, clock });
   await app.register(notificationRoutes);
-  app.decorate('services', { accounts, catalog, availability, bookings });
+  await app.register(
+    paymentsRoutes(payments, {
+      webhookSecret,
+      clock,
+      // A security event: no body, no address — the reason and the request id are enough to investigate.
+      onRejectedSignature: (reason) => app.log.warn({ security: 'webhook_signature_rejected', reason }, 'MercadoPago webhook refused'),
+    }),
+  );
+  app.decorate('services', { accounts, catalog, availability, bookings, payments });
   app.decorate('queue', queue);
   app.decorate('cache', cache);
   app.decorate('cacheObservers', cacheObservers);

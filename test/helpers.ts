@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { buildApp } from '../src/app.js';
+import { buildApp, type AppDependencies } from '../src/app.js';
 import { hashPassword } from '../src/modules/accounts/passwords.js';
 import { TokenService } from '../src/modules/accounts/tokens.js';
 import { ManualClock, type Clock } from '../src/platform/clock.js';
@@ -73,13 +73,17 @@ export const TEST_ENV = {
   RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
   RATE_LIMIT_BOOKINGS_PER_MINUTE: '100000',
   LOGIN_LOCKOUT_IP_FAILURES: '100000',
+  MP_WEBHOOK_SECRET: 'test-webhook-secret-0123456789abcdef',
+  DATA_ENCRYPTION_KEYS: `test1:${Buffer.alloc(32, 7).toString('base64')}`,
 } as const;
 
-export async function createTestContext(options: { now?: string; clock?: Clock; env?: Record<string, string>; queue?: JobQueue } = {}): Promise<TestContext> {
+export async function createTestContext(
+  options: { now?: string; clock?: Clock; env?: Record<string, string>; queue?: JobQueue; deps?: Pick<AppDependencies, 'mercadopago'> } = {},
+): Promise<TestContext> {
   const database = await createTestDatabase();
   const clock = (options.clock as ManualClock | undefined) ?? new ManualClock(options.now ?? '2026-12-01T12:00:00Z');
   const config = loadConfig({ ...TEST_ENV, ...(options.env ?? {}) });
-  const app = await buildApp({ config, database, jwtSecret: TEST_JWT_SECRET, clock, ...(options.queue ? { queue: options.queue } : {}) });
+  const app = await buildApp({ config, database, jwtSecret: TEST_JWT_SECRET, clock, ...(options.queue ? { queue: options.queue } : {}), ...(options.deps ?? {}) });
   await app.ready();
   const tokens = new TokenService(TEST_JWT_SECRET, config.accessTokenTtlSeconds);
   passwordHash ??= hashPassword(TEST_PASSWORD);

@@ -3,6 +3,7 @@ import { seedDemoData, DEMO_ACCOUNTS, DEMO_PASSWORD } from '../demo/seed.js';
 import { loadConfig } from '../platform/config.js';
 import { migrateToLatest } from '../platform/db/migrator.js';
 import { isClusterWorker, openDatabase, serve, serveClusterWorker, type ServeOptions } from './serve.js';
+import { parseBatchSize, runAuditVerify } from '../modules/audit/cli.js';
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -62,6 +63,17 @@ program
     } finally {
       await database.close();
     }
+  });
+
+program
+  .command('audit')
+  .description('The tamper-evident audit trail of financial events')
+  .command('verify')
+  .description('Walk the hash chain and name the first broken row (exit 0 intact, 1 broken, 2 could not check)')
+  .option('--json', 'print the result as JSON')
+  .option('--batch-size <n>', 'rows read per query', parseBatchSize)
+  .action(async (options: { json?: boolean; batchSize?: number }) => {
+    process.exitCode = await runAuditVerify(loadConfig(), options);
   });
 
 await program.parseAsync(process.argv);

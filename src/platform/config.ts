@@ -25,6 +25,12 @@ const envSchema = z.object({
   WHATSAPP_API_URL: z.string().url().default('https://graph.facebook.com'),
   WHATSAPP_TOKEN: z.string().min(1).optional(),
   WHATSAPP_PHONE_NUMBER_ID: z.string().regex(/^[0-9]+$/).optional(),
+  MP_BASE_URL: z.string().url().optional(),
+  MP_WEBHOOK_SECRET: z.string().min(16).optional(),
+  MP_CLIENT_ID: z.string().min(1).optional(),
+  MP_CLIENT_SECRET: z.string().min(1).optional(),
+  PLATFORM_COMMISSION_BPS: z.coerce.number().int().min(0).max(5_000).default(500),
+  DATA_ENCRYPTION_KEYS: z.string().min(10).optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_LOGIN_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   RATE_LIMIT_BOOKINGS_PER_MINUTE: z.coerce.number().int().min(1).default(30),
@@ -55,6 +61,13 @@ export type AppConfig = {
   whatsappApiUrl: string;
   whatsappToken: string | undefined;
   whatsappPhoneNumberId: string | undefined;
+  /**
+   * MercadoPago. Unset base URL → the real API, except on the embedded default, where the
+   * local sandbox is started and used instead.
+   */
+  mercadopago: { baseUrl: string | undefined; webhookSecret: string | undefined; clientId: string | undefined; clientSecret: string | undefined; commissionBasisPoints: number };
+  /** `keyid:base64key[,older:base64key]`; unset → a development key kept in DATA_DIR. */
+  dataEncryptionKeys: string | undefined;
   rateLimits: { perMinute: number; loginPerMinute: number; bookingsPerMinute: number };
   loginLockout: { accountFailures: number; ipFailures: number; minutes: number };
 };
@@ -95,6 +108,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     whatsappApiUrl: e.WHATSAPP_API_URL,
     whatsappToken: e.WHATSAPP_TOKEN,
     whatsappPhoneNumberId: e.WHATSAPP_PHONE_NUMBER_ID,
+    mercadopago: {
+      baseUrl: e.MP_BASE_URL,
+      webhookSecret: e.MP_WEBHOOK_SECRET,
+      clientId: e.MP_CLIENT_ID,
+      clientSecret: e.MP_CLIENT_SECRET,
+      commissionBasisPoints: e.PLATFORM_COMMISSION_BPS,
+    },
+    dataEncryptionKeys: e.DATA_ENCRYPTION_KEYS,
     rateLimits: { perMinute: e.RATE_LIMIT_PER_MINUTE, loginPerMinute: e.RATE_LIMIT_LOGIN_PER_MINUTE, bookingsPerMinute: e.RATE_LIMIT_BOOKINGS_PER_MINUTE },
     loginLockout: { accountFailures: e.LOGIN_LOCKOUT_ACCOUNT_FAILURES, ipFailures: e.LOGIN_LOCKOUT_IP_FAILURES, minutes: e.LOGIN_LOCKOUT_MINUTES },
   };

@@ -9,11 +9,25 @@ import type { AppConfig } from './config.js';
  * survive restarts of a development server.
  */
 export function resolveJwtSecret(config: AppConfig): string {
-  if (config.jwtSecret) return config.jwtSecret;
-  const file = join(config.dataDir, 'jwt-secret');
+  return config.jwtSecret ?? developmentSecret(config, 'jwt-secret', () => randomBytes(48).toString('base64url'));
+}
+
+/** MercadoPago's webhook secret; the development one is shared with the local sandbox. */
+export function resolveWebhookSecret(config: AppConfig): string {
+  return config.mercadopago.webhookSecret ?? developmentSecret(config, 'mp-webhook-secret', () => randomBytes(32).toString('hex'));
+}
+
+/** The data encryption key ring: DATA_ENCRYPTION_KEYS, or a development key kept in DATA_DIR. */
+export function resolveDataKeys(config: AppConfig): string {
+  return config.dataEncryptionKeys ?? developmentSecret(config, 'data-key', () => `dev1:${randomBytes(32).toString('base64')}`);
+}
+
+/** Generated once and kept (mode 0600) so a development server keeps its secrets across restarts. */
+function developmentSecret(config: AppConfig, name: string, generate: () => string): string {
+  const file = join(config.dataDir, name);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(config.dataDir, { recursive: true });
-  const secret = randomBytes(48).toString('base64url');
+  const secret = generate();
   writeFileSync(file, secret, { mode: 0o600 });
   return secret;
 }

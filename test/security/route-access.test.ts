@@ -50,7 +50,14 @@ const EXPECTED: Record<string, 'public' | 'metrics-scraper' | Role[]> = {
   'POST /api/v1/bookings/:id/review': ['customer'],
   'GET /api/v1/admin/analytics/daily': ['admin'],
   'GET /api/v1/admin/analytics/regional': ['admin'],
+  'POST /api/v1/bookings/:id/checkout': ['customer'],
+  // Public by necessity: MercadoPago calls it; every request must carry a valid x-signature.
+  'POST /api/v1/webhooks/mercadopago': 'public',
   'GET /api/v1/admin/analytics/rollups': ['admin'],
+  'GET /api/v1/admin/ledger/check': ['admin'],
+  'GET /api/v1/admin/ledger/trial-balance': ['admin'],
+  'GET /api/v1/admin/audit/verify': ['admin'],
+  'GET /api/v1/shops/:shopId/payouts': ['provider', 'admin'],
 };
 
 const ROLES: Role[] = ['customer', 'provider', 'admin'];

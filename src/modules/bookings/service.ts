@@ -32,8 +32,10 @@ export interface CreateBookingOptions {
 export interface AgendaEvent {
   shopId: string;
   bookingId: string;
-  /** created, confirmed, cancelled, rescheduled, completed, no_show, reviewed */
+  /** created, confirmed, cancelled, rescheduled, completed, no_show, reviewed, hold_expired, payment_failed */
   type: string;
+  /** Event details, e.g. who cancelled and whether it was late. */
+  data?: Record<string, unknown>;
 }
 
 /** Hears about every committed change to a shop's agenda (cache invalidation, metrics). */
@@ -89,8 +91,45 @@ export class BookingsService {
 
   onListenerError: (error: unknown, eventType: string) => void = () => undefined;
 
-  private async emitInTransaction(trx: Transaction<DB>, shopId: string, bookingId: string, type: string): Promise<void> {
-    for (const listener of this.txListeners) await listener(trx, { shopId, bookingId, type });
+  private async emitInTransaction(trx: Transaction<DB>, shopId: string, bookingId: string, type: string, data?: Record<string, unknown>): Promise<void> {
+    for (const listener of this.txListeners) await listener(trx, { shopId, bookingId, type, ...(data ? { data } : {}) });
+  }
+
+  /** After a transaction that changed bookings on behalf of another module has committed. */
+  async announce(events: ReadonlyArray<{ shopId: string; bookingId: string; type: string }>): Promise<void> {
+    for (const e of events) await this.emit(e.shopId, e.bookingId, e.type);
+  }
+
+  /**
+   * A payment for a held booking was approved: confirm it inside the payment's transaction.
+   * A hold that ran out is reinstated when its time is still free; if someone else took the
+   * time meanwhile, the exclusion constraint refuses it and the caller refunds.
+   */
+  async confirmPaidInTransaction(trx: Transaction<DB>, bookingId: string, now: Date): Promise<'confirmed' | 'already' | 'slot_lost' | 'not_payable'> {
+    const view = await this.repo.lockForUpdate(trx, bookingId);
+    if (!view) return 'not_payable';
+    if (view.status === 'confirmed' || view.status === 'completed' || view.status === 'no_show') return 'already';
+    if (view.status === 'cancelled') return 'not_payable';
+    if (view.status === 'expired') {
+      // Under the barber's agenda lock the check is exact, so the update cannot hit the
+      // exclusion constraint (which would abort the payment's whole transaction).
+      await this.repo.lockBarberAgenda(trx, view.barber_id);
+      if (await this.repo.overlapsLiveBooking(trx, view.barber_id, view.blocked_from, view.blocked_to, view.id)) return 'slot_lost';
+    }
+    await this.repo.setStatus(trx, bookingId, 'confirmed', now);
+    await this.repo.addEvent(trx, bookingId, 'confirmed', null, { by: 'payment' });
+    await this.emitInTransaction(trx, view.shop_id, bookingId, 'confirmed', { by: 'payment' });
+    return 'confirmed';
+  }
+
+  /** The payment for a held booking failed: give the time back at once. */
+  async releaseUnpaidInTransaction(trx: Transaction<DB>, bookingId: string, reason: string, now: Date): Promise<boolean> {
+    const view = await this.repo.lockForUpdate(trx, bookingId);
+    if (!view || view.status !== 'pending') return false;
+    await this.repo.setStatus(trx, bookingId, 'expired', now);
+    await this.repo.addEvent(trx, bookingId, 'payment_failed', null, { reason });
+    await this.emitInTransaction(trx, view.shop_id, bookingId, 'payment_failed', { reason });
+    return true;
   }
 
   // Create -------------------------------------------------------------------------------
@@ -279,7 +318,7 @@ export class BookingsService {
       const view = (await this.repo.lockForUpdate(trx, id))!;
       const event = await change(view, actor, trx);
       await this.repo.addEvent(trx, id, event.type, principal.userId, event.data ?? {});
-      await this.emitInTransaction(trx, view.shop_id, id, event.type);
+      await this.emitInTransaction(trx, view.shop_id, id, event.type, event.data);
       return { view: (await this.repo.findView(id, trx))!, type: event.type };
     });
     await this.emit(result.view.shop_id, id, result.type);

@@ -243,6 +243,69 @@ export interface DailyRollupsTable {
   computed_at: DefaultTimestamp;
 }
 
+export interface MerchantAccountsTable {
+  shop_id: string;
+  mp_user_id: string;
+  access_token_sealed: string;
+  refresh_token_sealed: string | null;
+  public_key: string | null;
+  token_expires_at: Timestamp | null;
+  linked_at: DefaultTimestamp;
+  refreshed_at: Timestamp | null;
+  status: Generated<'linked' | 'revoked' | 'refresh_failed'>;
+}
+
+export type PaymentRowStatus = 'checkout' | 'pending' | 'approved' | 'rejected' | 'refunded' | 'partially_refunded' | 'charged_back' | 'disputed' | 'review';
+
+export interface PaymentsTable {
+  id: Generated<string>;
+  booking_id: string | null;
+  shop_id: string | null;
+  preference_id: string | null;
+  mp_payment_id: string | null;
+  status: PaymentRowStatus;
+  mp_status: string | null;
+  mp_status_detail: string | null;
+  amount_cents: Int8;
+  currency: Generated<string>;
+  refunded_cents: DefaultInt8;
+  mp_fee_cents: DefaultInt8;
+  commission_cents: DefaultInt8;
+  review_reason: string | null;
+  checkout_url: string | null;
+  checkout_expires_at: Timestamp | null;
+  approved_at: Timestamp | null;
+  last_synced_at: Timestamp | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface PaymentNotificationsTable {
+  id: Generated<string>;
+  mp_payment_id: string;
+  mp_user_id: string | null;
+  action: string | null;
+  request_id: string | null;
+  received_at: DefaultTimestamp;
+  processed_at: Timestamp | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+}
+
+export interface RefundsTable {
+  id: Generated<string>;
+  payment_id: string;
+  booking_id: string | null;
+  amount_cents: Int8;
+  reason: string;
+  status: Generated<'pending' | 'succeeded' | 'failed'>;
+  mp_refund_id: string | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: DefaultTimestamp;
+  completed_at: Timestamp | null;
+}
+
 export interface DB {
   users: UsersTable;
   refresh_tokens: RefreshTokensTable;
@@ -260,6 +323,10 @@ export interface DB {
   idempotency_keys: IdempotencyKeysTable;
   booking_analytics: BookingAnalyticsView;
   daily_rollups: DailyRollupsTable;
+  merchant_accounts: MerchantAccountsTable;
+  payments: PaymentsTable;
+  payment_notifications: PaymentNotificationsTable;
+  refunds: RefundsTable;
   notifications: NotificationsTable;
   notification_preferences: NotificationPreferencesTable;
 }
@@ -271,3 +338,54 @@ export type Service = Selectable<ServicesTable>;
 export type Booking = Selectable<BookingsTable>;
 export type NewBooking = Insertable<BookingsTable>;
 export type ShopUpdate = Updateable<ShopsTable>;
+
+// Ledger and audit trail (migration 0004). Declaration merging adds them to DB.
+
+export type LedgerAccountKind = 'asset' | 'liability' | 'revenue' | 'expense';
+
+export interface LedgerAccountsTable {
+  code: string;
+  kind: LedgerAccountKind;
+  shop_id: string | null;
+  created_at: DefaultTimestamp;
+}
+
+export interface LedgerEntriesTable {
+  id: Generated<string>;
+  occurred_at: Timestamp;
+  kind: string;
+  idempotency_key: string;
+  booking_id: string | null;
+  payment_ref: string | null;
+  description: ColumnType<string, string | undefined, never>;
+  created_at: DefaultTimestamp;
+}
+
+export interface LedgerPostingsTable {
+  id: Generated<number>;
+  entry_id: string;
+  account_code: string;
+  /** Integer centavos, debit positive, credit negative. */
+  amount_cents: Int8;
+  line_type: string;
+}
+
+export interface AuditLogTable {
+  seq: Int8;
+  occurred_at: Timestamp;
+  event_type: string;
+  entity_type: string;
+  entity_id: string;
+  actor: string;
+  payload: ColumnType<unknown, string, never>;
+  dedupe_key: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface DB {
+  ledger_accounts: LedgerAccountsTable;
+  ledger_entries: LedgerEntriesTable;
+  ledger_postings: LedgerPostingsTable;
+  audit_log: AuditLogTable;
+}

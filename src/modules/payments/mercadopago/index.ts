@@ -1,0 +1,3 @@
+export * from './client.js';
+export * from './money.js';
+export * from './signature.js';

@@ -1,0 +1,248 @@
+import { createServer } from 'node:net';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createShopFixture, type ShopFixture } from '../../../test/fixtures.js';
+import { createTestContext, expectProblem, json, TEST_ENV, type TestContext, type TestUser } from '../../../test/helpers.js';
+import { startMercadoPagoSandbox, type MercadoPagoSandbox } from '../../sandbox/mercadopago/index.js';
+import { ManualClock } from '../../platform/clock.js';
+import { SecretBox, parseKeyRing } from '../../platform/crypto/secret-box.js';
+import { InProcessJobQueue } from '../../platform/queue/in-process-queue.js';
+
+/**
+ * The whole payment path against the local MercadoPago sandbox, over real HTTP: checkout,
+ * signed webhooks (duplicated and shuffled), booking confirmation, ledger, audit, refunds.
+ */
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > end) throw new Error(`timed out; last value ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const SELLER_TOKEN = 'APP_USR-sandbox-seller-0001';
+const SELLER_ID = 424242;
+
+let sandbox: MercadoPagoSandbox;
+let ctx: TestContext;
+let queue: InProcessJobQueue;
+let shop: ShopFixture;
+let customer: TestUser;
+let day = 0;
+
+beforeAll(async () => {
+  sandbox = await startMercadoPagoSandbox({
+    webhookSecret: TEST_ENV.MP_WEBHOOK_SECRET,
+    clientId: 'app-test',
+    clientSecret: 'app-test-secret',
+    sellerTokens: { [SELLER_TOKEN]: SELLER_ID },
+    webhookRetryDelaysMs: [50, 100],
+  });
+  const port = await freePort();
+  queue = new InProcessJobQueue();
+  ctx = await createTestContext({
+    clock: new ManualClock(new Date()),
+    env: { PUBLIC_BASE_URL: `http://127.0.0.1:${port}` },
+    queue,
+    deps: { mercadopago: { baseUrl: sandbox.url } },
+  });
+  await ctx.app.listen({ port, host: '127.0.0.1' });
+  await queue.start();
+  shop = await createShopFixture(ctx, {
+    weekdays: [0, 1, 2, 3, 4, 5, 6],
+    open: 9 * 60,
+    close: 20 * 60,
+    lunch: null,
+    cancellationCutoffMinutes: 60,
+    services: [{ key: 'fade', name: 'Corte fade', durationMinutes: 30, priceCents: 2_000_000, deposit: { kind: 'percent', value: 25 } }],
+  });
+  const box = new SecretBox(parseKeyRing(TEST_ENV.DATA_ENCRYPTION_KEYS));
+  await ctx.database.db
+    .insertInto('merchant_accounts')
+    .values({
+      shop_id: shop.shopId,
+      mp_user_id: String(SELLER_ID),
+      access_token_sealed: box.encrypt(SELLER_TOKEN, `merchant_accounts.access_token:${shop.shopId}`),
+      refresh_token_sealed: null,
+      public_key: null,
+      token_expires_at: null,
+    })
+    .execute();
+  customer = await ctx.createUser('customer');
+}, 60_000);
+
+afterAll(async () => {
+  await ctx?.close();
+  await queue?.close();
+  await sandbox?.close();
+});
+
+/** A held booking on a fresh day (so tests don't collide), with its checkout started. */
+async function heldBookingWithCheckout() {
+  day += 1;
+  const date = new Date(Date.now() + (2 + day) * 86_400_000).toISOString().slice(0, 10);
+  const booking = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/bookings',
+    headers: customer.auth,
+    payload: { shopId: shop.shopId, serviceId: shop.services.fade!.id, barberId: shop.barberIds[0], start: `${date}T10:00:00-03:00` },
+  });
+  expect(booking.statusCode, booking.body).toBe(201);
+  const b = json(booking);
+  expect(b).toMatchObject({ status: 'pending', deposit: { amountCents: 500_000 } });
+  const checkout = await ctx.app.inject({ method: 'POST', url: `/api/v1/bookings/${b.id}/checkout`, headers: customer.auth });
+  expect(checkout.statusCode, checkout.body).toBe(201);
+  const c = json(checkout);
+  const preferenceId = c.checkoutUrl.split('/').pop() as string;
+  return { booking: b, checkout: c, preferenceId };
+}
+
+const bookingStatus = async (id: string) => json(await ctx.app.inject({ url: `/api/v1/bookings/${id}`, headers: customer.auth })).status as string;
+
+describe('paying a deposit with MercadoPago', () => {
+  it('a customer pays in the sandbox and the booking confirms; ledger balances and the audit trail records it', async () => {
+    const { booking, checkout, preferenceId } = await heldBookingWithCheckout();
+    expect(checkout.amount).toEqual({ amountCents: 500_000, currency: 'ARS' });
+    const preference = sandbox.preferences.get(preferenceId)!;
+    expect(preference).toMatchObject({ external_reference: booking.id, marketplace_fee: 250, items: [{ currency_id: 'ARS', unit_price: 5000 }] });
+
+    // The same checkout again resumes the same preference.
+    const again = json(await ctx.app.inject({ method: 'POST', url: `/api/v1/bookings/${booking.id}/checkout`, headers: customer.auth }));
+    expect(again.checkoutUrl).toBe(checkout.checkoutUrl);
+
+    sandbox.pay(preferenceId, { cardholderName: 'APRO' });
+    await until(() => bookingStatus(booking.id), (s) => s === 'confirmed');
+
+    const payment = await ctx.database.db.selectFrom('payments').selectAll().where('booking_id', '=', booking.id).executeTakeFirstOrThrow();
+    expect(payment).toMatchObject({ status: 'approved', amount_cents: 500_000, commission_cents: 25_000 });
+    expect(payment.mp_fee_cents).toBe(Math.round(500_000 * 0.0629));
+
+    const check = json(await ctx.app.inject({ url: '/api/v1/admin/ledger/check', headers: (await ctx.createUser('admin')).auth }));
+    expect(check).toMatchObject({ ok: true, trialBalance: { amountCents: 0 }, unbalancedEntries: [], approvedPaymentsWithoutPostings: [] });
+    const audit = await ctx.database.db.selectFrom('audit_log').select(['event_type']).where('entity_id', '=', payment.id).execute();
+    expect(audit.map((a) => a.event_type)).toContain('payment.approved');
+  });
+
+  it('100 duplicated and shuffled webhook deliveries make one confirmation, one set of postings and one audit row per event', async () => {
+    const { booking, preferenceId } = await heldBookingWithCheckout();
+    const { paymentId } = sandbox.pay(preferenceId, { cardholderName: 'APRO' });
+    await until(() => bookingStatus(booking.id), (s) => s === 'confirmed');
+    await sandbox.deliver(paymentId, { duplicates: 100, shuffle: true, concurrent: true });
+    await sandbox.idle();
+    await until(
+      async () => (await sql<{ n: number }>`select count(*)::int as n from payment_notifications where processed_at is null`.execute(ctx.database.db)).rows[0]!.n,
+      (n) => n === 0,
+    );
+    const ref = `mp:${paymentId}`;
+    const events = await ctx.database.db.selectFrom('booking_events').select('type').where('booking_id', '=', booking.id).where('type', '=', 'confirmed').execute();
+    expect(events).toHaveLength(1);
+    const entries = await ctx.database.db.selectFrom('ledger_entries').select(['kind']).where('payment_ref', '=', ref).execute();
+    expect(entries).toHaveLength(1);
+    const audit = await sql<{ event_type: string; n: number }>`
+      select event_type, count(*)::int as n from audit_log where payload->>'mpPaymentId' = ${String(paymentId)} group by event_type`.execute(ctx.database.db);
+    for (const row of audit.rows) expect(row.n, row.event_type).toBe(1);
+    expect(audit.rows.map((r) => r.event_type)).toContain('payment.approved');
+  });
+
+  it('a rejected card releases the held slot at once', async () => {
+    const { booking, preferenceId } = await heldBookingWithCheckout();
+    sandbox.pay(preferenceId, { cardholderName: 'FUND' });
+    await until(() => bookingStatus(booking.id), (s) => s === 'expired');
+    const payment = await ctx.database.db.selectFrom('payments').selectAll().where('booking_id', '=', booking.id).executeTakeFirstOrThrow();
+    expect(payment.status).toBe('rejected');
+    expect(await ctx.database.db.selectFrom('ledger_entries').select('id').where('booking_id', '=', booking.id).execute()).toHaveLength(0);
+  });
+
+  it('a payment whose amount differs from the booking’s deposit is flagged for review and does not confirm', async () => {
+    const { booking, preferenceId } = await heldBookingWithCheckout();
+    await ctx.database.db.updateTable('bookings').set({ deposit_cents: 400_000 }).where('id', '=', booking.id).execute();
+    sandbox.pay(preferenceId, { cardholderName: 'APRO' });
+    const payment = await until(
+      () => ctx.database.db.selectFrom('payments').selectAll().where('booking_id', '=', booking.id).executeTakeFirstOrThrow(),
+      (p) => p.status === 'review',
+    );
+    expect(payment.review_reason).toBe('amount_mismatch');
+    expect(await bookingStatus(booking.id)).toBe('pending');
+  });
+
+  it('refuses forged and stale signatures with 401 and writes nothing', async () => {
+    const before = await ctx.database.db.selectFrom('payment_notifications').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const body = { type: 'payment', action: 'payment.updated', data: { id: '999' }, user_id: SELLER_ID };
+    const forged = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/webhooks/mercadopago?data.id=999&type=payment',
+      headers: { 'x-signature': `ts=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}`, 'x-request-id': 'r-1' },
+      payload: body,
+    });
+    expectProblem(forged, 401);
+    expectProblem(await ctx.app.inject({ method: 'POST', url: '/api/v1/webhooks/mercadopago?data.id=999&type=payment', payload: body }), 401);
+    const after = await ctx.database.db.selectFrom('payment_notifications').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(after.n)).toBe(Number(before.n));
+  });
+
+  it('MercadoPago down at checkout: a retryable 503, and the booking stays held', async () => {
+    day += 1;
+    const date = new Date(Date.now() + (2 + day) * 86_400_000).toISOString().slice(0, 10);
+    const b = json(
+      await ctx.app.inject({
+        method: 'POST',
+        url: '/api/v1/bookings',
+        headers: customer.auth,
+        payload: { shopId: shop.shopId, serviceId: shop.services.fade!.id, barberId: shop.barberIds[0], start: `${date}T11:00:00-03:00` },
+      }),
+    );
+    // The client tries 4 times (3 retries) before giving up.
+    sandbox.failNext(4, 503);
+    const res = await ctx.app.inject({ method: 'POST', url: `/api/v1/bookings/${b.id}/checkout`, headers: customer.auth });
+    expectProblem(res, 503, 'payment_provider_unavailable');
+    expect(res.headers['retry-after']).toBeDefined();
+    expect(await bookingStatus(b.id)).toBe('pending');
+  });
+
+  it('a cancellation before the cut-off refunds the deposit through MercadoPago and records the refund', async () => {
+    const { booking, preferenceId } = await heldBookingWithCheckout();
+    const { paymentId } = sandbox.pay(preferenceId, { cardholderName: 'APRO' });
+    await until(() => bookingStatus(booking.id), (s) => s === 'confirmed');
+    const cancel = await ctx.app.inject({ method: 'POST', url: `/api/v1/bookings/${booking.id}/cancel`, headers: customer.auth, payload: {} });
+    expect(cancel.statusCode).toBe(200);
+    await ctx.app.services.payments.reconcile();
+    const mpPayment = sandbox.payments.get(String(paymentId))!;
+    expect(mpPayment).toMatchObject({ status: 'refunded', transaction_amount_refunded: 5000 });
+    const refund = await ctx.database.db.selectFrom('refunds').selectAll().where('booking_id', '=', booking.id).executeTakeFirstOrThrow();
+    expect(refund).toMatchObject({ status: 'succeeded', amount_cents: 500_000 });
+    const entries = await ctx.database.db.selectFrom('ledger_entries').select('kind').where('payment_ref', '=', `mp:${paymentId}`).orderBy('occurred_at').execute();
+    expect(entries.map((e) => e.kind)).toEqual(['payment_collected', 'refund']);
+    // Running reconciliation again refunds nothing more.
+    await ctx.app.services.payments.reconcile();
+    expect(sandbox.payments.get(String(paymentId))).toMatchObject({ transaction_amount_refunded: 5000 });
+  });
+
+  it('a notification that failed to process is caught up by reconciliation (nothing approved is lost)', async () => {
+    const { booking, preferenceId } = await heldBookingWithCheckout();
+    // MercadoPago answers the notification's follow-up fetch with errors: processing fails.
+    sandbox.failNext(40, 503);
+    sandbox.pay(preferenceId, { cardholderName: 'APRO' });
+    await sandbox.idle();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await bookingStatus(booking.id)).toBe('pending');
+    sandbox.failNext(0, 503);
+    await until(
+      async () => {
+        await ctx.app.services.payments.reconcile();
+        return bookingStatus(booking.id);
+      },
+      (s) => s === 'confirmed',
+    );
+  });
+});
