@@ -2,6 +2,7 @@ import cluster from 'node:cluster';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.js';
 import { scheduleCoreJobs } from '../jobs.js';
+import { startEmbeddedMercadoPago } from './embedded-mercadopago.js';
 import { seedDemoData } from '../demo/seed.js';
 import { loadConfig, type AppConfig } from '../platform/config.js';
 import { createDatabase, type Database } from '../platform/db/database.js';
@@ -102,15 +103,27 @@ async function startInstance(config: AppConfig, { prepareDatabase }: { prepareDa
     started.app?.log.warn({ job: job.name, jobId: job.id, err: error instanceof Error ? { message: error.message } : error }, 'job attempt failed');
   const queue: JobQueue = config.redisUrl ? new BullMQJobQueue(jobRedisOptions(config.redisUrl), onJobError) : new InProcessJobQueue(onJobError);
 
-  const app = await buildApp({ config, database, jwtSecret: resolveJwtSecret(config), redis, queue });
+  const seeded = prepareDatabase && config.seedDemo ? await seedDemoData(database.db) : undefined;
+  const sandbox = await startEmbeddedMercadoPago(config, database.db);
+  const app = await buildApp({
+    config,
+    database,
+    jwtSecret: resolveJwtSecret(config),
+    redis,
+    queue,
+    ...(sandbox ? { mercadopago: { baseUrl: sandbox.url, authBaseUrl: sandbox.url } } : {}),
+  });
   app.log.info(
-    { database: database.description, cache: app.cache.kind, queue: queue.kind, ...(migrations ? { applied: migrations.applied, schema: migrations.checksum } : {}) },
+    {
+      database: database.description,
+      cache: app.cache.kind,
+      queue: queue.kind,
+      mercadopago: sandbox ? `local sandbox at ${sandbox.url}` : (config.mercadopago.baseUrl ?? 'https://api.mercadopago.com'),
+      ...(migrations ? { applied: migrations.applied, schema: migrations.checksum } : {}),
+    },
     'dependencies ready',
   );
-  if (prepareDatabase && config.seedDemo) {
-    const seeded = await seedDemoData(database.db);
-    if (seeded.created) app.log.info({ shops: seeded.shops }, 'demo data seeded (accounts are listed in the README)');
-  }
+  if (seeded?.created) app.log.info({ shops: seeded.shops }, 'demo data seeded (accounts are listed in the README)');
 
   started.app = app;
   const instance = app;
@@ -130,6 +143,7 @@ async function startInstance(config: AppConfig, { prepareDatabase }: { prepareDa
     instance.log.info({ signal }, 'shutting down: draining in-flight requests');
     await instance.close();
     await queue.close();
+    await sandbox?.close();
     redis?.disconnect();
     await database.close();
     await stopTracing(); // flushes the last spans
