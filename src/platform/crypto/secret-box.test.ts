@@ -13,7 +13,8 @@ describe('SecretBox', () => {
       fc.property(fc.string({ minLength: 1 }), fc.string(), (secret, context) => {
         const sealed = box.encrypt(secret, context);
         expect(box.decrypt(sealed, context)).toBe(secret);
-        expect(sealed).not.toContain(Buffer.from(secret).toString('base64url'));
+        // Short strings can appear in random ciphertext by chance; long ones cannot.
+        if (secret.length >= 12) expect(sealed).not.toContain(Buffer.from(secret).toString('base64url'));
       }),
     );
   });
