@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { inject } from 'vitest';
@@ -124,4 +125,14 @@ export function expectProblem(response: LightMyRequestResponse, status: number, 
   const body = response.json();
   if (code && body.code !== code) throw new Error(`expected code ${code}, got ${body.code}: ${response.body}`);
   return body;
+}
+
+/** A port nothing listens on right now, for servers a test starts on loopback. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }

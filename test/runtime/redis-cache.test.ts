@@ -1,5 +1,4 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +8,7 @@ import { loadConfig } from '../../src/platform/config.js';
 import type { Database } from '../../src/platform/db/database.js';
 import { createRequestRedis } from '../../src/platform/redis.js';
 import { createShopFixture, type ShopFixture } from '../fixtures.js';
-import { createTestContext, json, TEST_JWT_SECRET, type TestContext, type TestUser } from '../helpers.js';
+import { createTestContext, freePort, json, TEST_JWT_SECRET, type TestContext, type TestUser } from '../helpers.js';
 
 /**
  * Two instances sharing PostgreSQL and a private Redis server that the test can kill:
@@ -17,15 +16,6 @@ import { createTestContext, json, TEST_JWT_SECRET, type TestContext, type TestUs
  * must cost speed, not answers.
  */
 const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function startRedis(port: number): Promise<ChildProcess> {
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });

@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../helpers.js';
 
 /**
  * The load balancer deregisters an instance with SIGTERM: requests already in flight must
@@ -11,15 +11,6 @@ import { afterAll, describe, expect, it } from 'vitest';
  */
 const dataDir = mkdtempSync(join(tmpdir(), 'barberpro-shutdown-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('graceful shutdown', () => {
   it('finishes in-flight requests after SIGTERM, then exits 0 and stops accepting', async () => {

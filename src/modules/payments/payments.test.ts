@@ -1,8 +1,7 @@
-import { createServer } from 'node:net';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createShopFixture, type ShopFixture } from '../../../test/fixtures.js';
-import { createTestContext, expectProblem, json, TEST_ENV, type TestContext, type TestUser } from '../../../test/helpers.js';
+import { createTestContext, expectProblem, freePort, json, TEST_ENV, type TestContext, type TestUser } from '../../../test/helpers.js';
 import { startMercadoPagoSandbox, type MercadoPagoSandbox } from '../../sandbox/mercadopago/index.js';
 import { ManualClock } from '../../platform/clock.js';
 import { SecretBox, parseKeyRing } from '../../platform/crypto/secret-box.js';
@@ -12,15 +11,6 @@ import { InProcessJobQueue } from '../../platform/queue/in-process-queue.js';
  * The whole payment path against the local MercadoPago sandbox, over real HTTP: checkout,
  * signed webhooks (duplicated and shuffled), booking confirmation, ledger, audit, refunds.
  */
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 15_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {

@@ -3,17 +3,6 @@
  * booking expected. Processing always derives our state from the payment as MercadoPago
  * reports it now, so duplicated, late or reordered notifications converge on one answer.
  */
-export type MpStatus =
-  | 'pending'
-  | 'approved'
-  | 'authorized'
-  | 'in_process'
-  | 'in_mediation'
-  | 'rejected'
-  | 'cancelled'
-  | 'refunded'
-  | 'charged_back';
-
 export type PaymentStatus = 'pending' | 'approved' | 'rejected' | 'refunded' | 'partially_refunded' | 'charged_back' | 'disputed' | 'review';
 
 export interface MpPaymentFacts {
