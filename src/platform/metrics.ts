@@ -506,7 +506,7 @@ export function registerMetrics(app: FastifyInstance, metrics: AppMetrics): void
     );
   });
 
-  app.get('/metrics', { config: { access: METRICS_SCRAPER }, schema: { hide: true } }, async (_request, reply) => {
+  app.get('/metrics', { config: { access: METRICS_SCRAPER, rateLimit: false }, schema: { hide: true } }, async (_request, reply) => {
     const { contentType, body } = await metrics.render();
     return reply.type(contentType).send(body);
   });

@@ -185,11 +185,21 @@ function parseLocalDateToDays(date: unknown, label: string): number {
   return days;
 }
 
+// Validating a zone builds an Intl.DateTimeFormat, which showed up in load profiles; a shop
+// has one zone, so each valid name is checked once per process.
+const validZones = new Map<string, IANAZone>();
+
 function resolveZone(timezone: unknown): IANAZone {
+  if (typeof timezone === 'string') {
+    const known = validZones.get(timezone);
+    if (known) return known;
+  }
   if (typeof timezone !== 'string' || timezone.length === 0 || !IANAZone.isValidZone(timezone)) {
     throw new RangeError(`Invalid IANA timezone: ${JSON.stringify(timezone)}`);
   }
-  return IANAZone.create(timezone);
+  const zone = IANAZone.create(timezone);
+  validZones.set(timezone, zone);
+  return zone;
 }
 
 function offsetMinutesAt(zone: IANAZone, instant: number): number {

@@ -13,15 +13,16 @@ const readinessSchema = z.object({
 
 export function healthRoutes(database: Database, redis?: Redis): FastifyPluginAsyncZod {
   return async (app) => {
+    // Load balancer probes are not rate limited (and cost no Redis round trip).
     app.get('/healthz', {
-      config: { access: PUBLIC },
+      config: { access: PUBLIC, rateLimit: false },
       logLevel: 'warn',
       schema: { tags: ['ops'], summary: 'Liveness: the process answers', response: { 200: z.object({ status: z.literal('ok') }) } },
       handler: async () => ({ status: 'ok' as const }),
     });
 
     app.get('/readyz', {
-      config: { access: PUBLIC },
+      config: { access: PUBLIC, rateLimit: false },
       logLevel: 'warn',
       schema: {
         tags: ['ops'],

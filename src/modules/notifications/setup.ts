@@ -75,7 +75,9 @@ export function setupNotifications(
   bookings.onAgendaChange((event) => {
     if (!NOTIFYING_EVENTS.has(event.type)) return;
     // Unique per change (BullMQ keeps completed job ids, so a reused id would be ignored).
-    const jobId = `notify-${event.bookingId}-${event.type}-${Date.now()}`;
+    // One immediate dispatch per second for the whole fleet, however many bookings commit:
+    // each run sends everything due, and the periodic run covers whatever a bucket missed.
+    const jobId = `notify-now-${Math.floor(Date.now() / 1000)}`;
     queue.enqueue(DISPATCH_JOB, {}, { jobId }).catch((error: unknown) =>
       log('could not enqueue a notifications dispatch; the periodic run will send', { bookingId: event.bookingId, error: errorName(error) }),
     );

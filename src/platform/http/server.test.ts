@@ -105,3 +105,23 @@ describe('logs', () => {
     }
   });
 });
+
+describe('global rate limit', () => {
+  it('limits API calls per address with 429 problem+json, but never the load balancer’s probes', async () => {
+    const limited = await createTestContext({ env: { RATE_LIMIT_PER_MINUTE: '3' } });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) statuses.push((await limited.app.inject({ url: '/api/v1/shops', remoteAddress: '198.51.100.20' })).statusCode);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      expectProblem(await limited.app.inject({ url: '/api/v1/shops', remoteAddress: '198.51.100.20' }), 429, 'rate_limited');
+      for (let i = 0; i < 10; i++) {
+        expect((await limited.app.inject({ url: '/healthz', remoteAddress: '198.51.100.20' })).statusCode).toBe(200);
+        expect((await limited.app.inject({ url: '/readyz', remoteAddress: '198.51.100.20' })).statusCode).toBe(200);
+      }
+      // Another address has its own allowance.
+      expect((await limited.app.inject({ url: '/api/v1/shops', remoteAddress: '198.51.100.21' })).statusCode).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+});
