@@ -13,7 +13,7 @@ import { AccountsRepository } from './modules/accounts/repository.js';
 import { accountsRoutes } from './modules/accounts/routes.js';
 import { LoginThrottle } from './modules/accounts/login-throttle.js';
 import { AccountsService } from './modules/accounts/service.js';
-import { TokenService } from './modules/accounts/tokens.js';
+import { OAuthStateSigner, TokenService } from './modules/accounts/tokens.js';
 import { CatalogRepository } from './modules/catalog/repository.js';
 import { catalogRoutes } from './modules/catalog/routes.js';
 import { CatalogService, SEARCH_SCOPE, shopScope } from './modules/catalog/service.js';
@@ -70,7 +70,7 @@ export interface AppDependencies {
   /** Background jobs; an in-process runner when not given. */
   queue?: JobQueue;
   /** Overrides for MercadoPago (the local sandbox's URL on the embedded default, tests). */
-  mercadopago?: { baseUrl?: string; authBaseUrl?: string };
+  mercadopago?: { baseUrl?: string; authBaseUrl?: string; clientId?: string; clientSecret?: string };
   webhookSecret?: string;
   /** `keyid:base64key[,…]` for secrets at rest; resolved from config when absent. */
   dataKeys?: string;
@@ -125,6 +125,12 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     clock,
     { publicBaseUrl: config.publicBaseUrl, commissionBasisPoints: config.mercadopago.commissionBasisPoints },
     (level, message, data) => app.log[level](data ?? {}, message),
+    {
+      clientId: deps.mercadopago?.clientId ?? config.mercadopago.clientId,
+      clientSecret: deps.mercadopago?.clientSecret ?? config.mercadopago.clientSecret,
+      state: new OAuthStateSigner(deps.jwtSecret),
+      access: shopAccess,
+    },
   );
   // A cancellation owes the customer a refund in the cancellation's own transaction.
   bookings.onAgendaTransaction(async (trx, event) => {

@@ -6,6 +6,9 @@ import type { DB } from '../platform/db/schema.js';
 import { resolveDataKeys, resolveWebhookSecret } from '../platform/secrets.js';
 import { startMercadoPagoSandbox, type MercadoPagoSandbox } from '../sandbox/mercadopago/index.js';
 
+/** The embedded marketplace application's OAuth credentials (sandbox only). */
+export const EMBEDDED_CLIENT = { id: 'barberpro-embedded', secret: 'barberpro-embedded-secret' } as const;
+
 /** Offset from the API's port for the local MercadoPago (3000 → 3100). */
 const SANDBOX_PORT_OFFSET = 100;
 
@@ -22,8 +25,8 @@ export async function startEmbeddedMercadoPago(config: AppConfig, db: Kysely<DB>
     port: config.port === 0 ? 0 : config.port + SANDBOX_PORT_OFFSET,
     host: '127.0.0.1',
     webhookSecret: resolveWebhookSecret(config),
-    clientId: 'barberpro-embedded',
-    clientSecret: 'barberpro-embedded-secret',
+    clientId: EMBEDDED_CLIENT.id,
+    clientSecret: EMBEDDED_CLIENT.secret,
     sellerTokens,
     stateFile: join(config.dataDir, 'mercadopago-sandbox.json'),
   });

@@ -2,7 +2,7 @@ import cluster from 'node:cluster';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.js';
 import { scheduleCoreJobs } from '../jobs.js';
-import { startEmbeddedMercadoPago } from './embedded-mercadopago.js';
+import { EMBEDDED_CLIENT, startEmbeddedMercadoPago } from './embedded-mercadopago.js';
 import { seedDemoData } from '../demo/seed.js';
 import { loadConfig, type AppConfig } from '../platform/config.js';
 import { createDatabase, type Database } from '../platform/db/database.js';
@@ -111,7 +111,7 @@ async function startInstance(config: AppConfig, { prepareDatabase }: { prepareDa
     jwtSecret: resolveJwtSecret(config),
     redis,
     queue,
-    ...(sandbox ? { mercadopago: { baseUrl: sandbox.url, authBaseUrl: sandbox.url } } : {}),
+    ...(sandbox ? { mercadopago: { baseUrl: sandbox.url, authBaseUrl: sandbox.url, clientId: EMBEDDED_CLIENT.id, clientSecret: EMBEDDED_CLIENT.secret } } : {}),
   });
   app.log.info(
     {

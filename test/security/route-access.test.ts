@@ -51,6 +51,9 @@ const EXPECTED: Record<string, 'public' | 'metrics-scraper' | Role[]> = {
   'GET /api/v1/admin/analytics/daily': ['admin'],
   'GET /api/v1/admin/analytics/regional': ['admin'],
   'POST /api/v1/bookings/:id/checkout': ['customer'],
+  'GET /api/v1/shops/:shopId/mercadopago/authorization': ['provider', 'admin'],
+  // Public by necessity: the owner's browser returns from MercadoPago; the signed state decides.
+  'GET /api/v1/mercadopago/oauth/callback': 'public',
   // Public by necessity: MercadoPago calls it; every request must carry a valid x-signature.
   'POST /api/v1/webhooks/mercadopago': 'public',
   'GET /api/v1/admin/analytics/rollups': ['admin'],

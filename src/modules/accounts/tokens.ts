@@ -49,6 +49,39 @@ export class TokenService {
   }
 }
 
+const OAUTH_STATE_AUDIENCE = 'mercadopago-oauth-state';
+
+/**
+ * The `state` of a MercadoPago account link: which shop and which owner started it, signed
+ * and short-lived, so a callback cannot link an account to a shop its caller doesn't own.
+ */
+export class OAuthStateSigner {
+  private readonly key: Uint8Array;
+  constructor(secret: string) {
+    this.key = new TextEncoder().encode(secret);
+  }
+
+  async sign(claims: { shopId: string; userId: string }, now: Date): Promise<string> {
+    const iat = Math.floor(now.getTime() / 1000);
+    return new SignJWT({ shopId: claims.shopId })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(claims.userId)
+      .setAudience(OAUTH_STATE_AUDIENCE)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + 15 * 60)
+      .sign(this.key);
+  }
+
+  async verify(state: string, now: Date): Promise<{ shopId: string; userId: string } | null> {
+    try {
+      const { payload } = await jwtVerify(state, this.key, { audience: OAUTH_STATE_AUDIENCE, algorithms: ['HS256'], currentDate: now });
+      return typeof payload['shopId'] === 'string' && typeof payload.sub === 'string' ? { shopId: payload['shopId'], userId: payload.sub } : null;
+    } catch {
+      return null;
+    }
+  }
+}
+
 export function newRefreshToken(): string {
   return randomBytes(32).toString('base64url');
 }

@@ -45,7 +45,7 @@ beforeAll(async () => {
     clock: new ManualClock(new Date()),
     env: { PUBLIC_BASE_URL: `http://127.0.0.1:${port}` },
     queue,
-    deps: { mercadopago: { baseUrl: sandbox.url } },
+    deps: { mercadopago: { baseUrl: sandbox.url, authBaseUrl: sandbox.url, clientId: 'app-test', clientSecret: 'app-test-secret' } },
   });
   await ctx.app.listen({ port, host: '127.0.0.1' });
   await queue.start();
@@ -216,6 +216,46 @@ describe('paying a deposit with MercadoPago', () => {
     // Running reconciliation again refunds nothing more.
     await ctx.app.services.payments.reconcile();
     expect(sandbox.payments.get(String(paymentId))).toMatchObject({ transaction_amount_refunded: 5000 });
+  });
+
+  it('a shop owner links a MercadoPago account by OAuth; tokens are stored sealed and its deposits can be paid', async () => {
+    const other = await createShopFixture(ctx, {
+      weekdays: [0, 1, 2, 3, 4, 5, 6],
+      lunch: null,
+      services: [{ key: 'cut', durationMinutes: 30, priceCents: 1_000_000, deposit: { kind: 'fixed', value: 200_000 } }],
+    });
+    expectProblem(await ctx.app.inject({ url: `/api/v1/shops/${other.shopId}/mercadopago/authorization`, headers: customer.auth }), 403);
+    expectProblem(await ctx.app.inject({ url: `/api/v1/shops/${other.shopId}/mercadopago/authorization`, headers: shop.owner.auth }), 403);
+
+    const { authorizationUrl } = json(await ctx.app.inject({ url: `/api/v1/shops/${other.shopId}/mercadopago/authorization`, headers: other.owner.auth }));
+    expect(authorizationUrl.startsWith(`${sandbox.url}/authorization?`)).toBe(true);
+    const consent = await fetch(authorizationUrl, { redirect: 'manual' });
+    const back = new URL(consent.headers.get('location')!);
+    expect(back.pathname).toBe('/api/v1/mercadopago/oauth/callback');
+
+    const forged = new URLSearchParams({ code: back.searchParams.get('code')!, state: back.searchParams.get('state')!.slice(0, -2) + 'xx' });
+    expectProblem(await ctx.app.inject({ url: `/api/v1/mercadopago/oauth/callback?${forged}` }), 400, 'invalid_oauth_state');
+    const linked = await ctx.app.inject({ url: `/api/v1/mercadopago/oauth/callback?${back.searchParams}` });
+    expect(linked.statusCode, linked.body).toBe(200);
+    expect(json(linked)).toEqual({ linked: true, shopId: other.shopId });
+
+    const account = await ctx.database.db.selectFrom('merchant_accounts').selectAll().where('shop_id', '=', other.shopId).executeTakeFirstOrThrow();
+    expect(account.access_token_sealed.startsWith('v1.')).toBe(true);
+    expect(account.refresh_token_sealed).not.toBeNull();
+    expect(account.token_expires_at).not.toBeNull();
+
+    const date = new Date(Date.now() + 40 * 86_400_000).toISOString().slice(0, 10);
+    const b = json(
+      await ctx.app.inject({
+        method: 'POST',
+        url: '/api/v1/bookings',
+        headers: customer.auth,
+        payload: { shopId: other.shopId, serviceId: other.services.cut!.id, barberId: other.barberIds[0], start: `${date}T10:00:00-03:00` },
+      }),
+    );
+    const checkout = await ctx.app.inject({ method: 'POST', url: `/api/v1/bookings/${b.id}/checkout`, headers: customer.auth });
+    expect(checkout.statusCode, checkout.body).toBe(201);
+    expect(json(checkout).amount).toEqual({ amountCents: 200_000, currency: 'ARS' });
   });
 
   it('a notification that failed to process is caught up by reconciliation (nothing approved is lost)', async () => {

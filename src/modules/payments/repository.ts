@@ -40,6 +40,16 @@ export class PaymentsRepository {
       .execute();
   }
 
+  accountsExpiringBefore(before: Date) {
+    return this.db
+      .selectFrom('merchant_accounts')
+      .selectAll()
+      .where('status', '=', 'linked')
+      .where('refresh_token_sealed', 'is not', null)
+      .where('token_expires_at', '<', before)
+      .execute();
+  }
+
   /** The open checkout of a booking, if one was started and has not expired. */
   openCheckout(bookingId: string, now: Date) {
     return this.db

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Clock } from '../../platform/clock.js';
-import { PUBLIC, customersOnly, requirePrincipal } from '../../platform/http/access.js';
+import { PUBLIC, customersOnly, providersAndAdmins, requirePrincipal } from '../../platform/http/access.js';
 import { problems } from '../../platform/http/problem.js';
 import { authErrors, moneySchema, problemSchema, uuid } from '../../platform/http/schemas.js';
 import { verifyWebhookSignature } from './mercadopago/signature.js';
@@ -37,6 +37,29 @@ export function paymentsRoutes(payments: PaymentsService, options: { webhookSecr
         response: { 201: checkoutSchema, ...authErrors, 404: problemSchema, 409: problemSchema, 503: problemSchema },
       },
       handler: async (request, reply) => reply.status(201).send(await payments.startCheckout(requirePrincipal(request), request.params.id)),
+    });
+
+    app.get('/api/v1/shops/:shopId/mercadopago/authorization', {
+      config: { access: providersAndAdmins },
+      schema: {
+        tags: ['payments'],
+        summary: 'Where the shop owner goes to link the shop’s MercadoPago account (OAuth)',
+        params: z.object({ shopId: uuid }).strict(),
+        response: { 200: z.object({ authorizationUrl: z.string().url() }), ...authErrors, 503: problemSchema },
+      },
+      handler: async (request) => ({ authorizationUrl: await payments.authorizationUrl(requirePrincipal(request), request.params.shopId) }),
+    });
+
+    app.get('/api/v1/mercadopago/oauth/callback', {
+      // Public: MercadoPago redirects the owner's browser here; the signed state says which shop.
+      config: { access: PUBLIC },
+      schema: {
+        tags: ['payments'],
+        summary: 'OAuth callback: exchanges the code for the seller’s tokens and links the shop',
+        querystring: z.object({ code: z.string().min(1).max(512), state: z.string().min(1).max(2048) }),
+        response: { 200: z.object({ linked: z.literal(true), shopId: uuid }), 400: problemSchema, 503: problemSchema },
+      },
+      handler: async (request) => ({ linked: true as const, shopId: await payments.completeLink(request.query.code, request.query.state) }),
     });
 
     app.post('/api/v1/webhooks/mercadopago', {

@@ -5,7 +5,9 @@ import type { DB } from '../../platform/db/schema.js';
 import type { Principal } from '../../platform/http/access.js';
 import { ProblemError, problems } from '../../platform/http/problem.js';
 import type { JobQueue } from '../../platform/queue/queue.js';
+import type { OAuthStateSigner } from '../accounts/tokens.js';
 import type { AgendaEvent, BookingsService } from '../bookings/service.js';
+import type { ShopAccess } from '../catalog/shop-access.js';
 import type { AuditTrail } from '../audit/service.js';
 import type { LedgerService } from '../ledger/service.js';
 import { chargebackPostings, paymentApprovedPostings, refundPostings } from '../ledger/postings.js';
@@ -18,6 +20,13 @@ export interface PaymentsConfig {
   publicBaseUrl: string;
   /** The platform's marketplace fee, in basis points of what the customer pays. */
   commissionBasisPoints: number;
+}
+
+export interface MerchantLinking {
+  clientId: string | undefined;
+  clientSecret: string | undefined;
+  state: OAuthStateSigner;
+  access: ShopAccess;
 }
 
 export interface CheckoutDto {
@@ -49,7 +58,80 @@ export class PaymentsService {
     private readonly clock: Clock,
     private readonly config: PaymentsConfig,
     private readonly log: (level: 'info' | 'warn', message: string, data?: Record<string, unknown>) => void = () => undefined,
+    private readonly linking?: MerchantLinking,
   ) {}
+
+  // Linking a shop's MercadoPago account (OAuth) -------------------------------------------
+
+  private oauthRedirectUri(): string {
+    return `${this.config.publicBaseUrl.replace(/\/$/, '')}/api/v1/mercadopago/oauth/callback`;
+  }
+
+  private requireLinking(): MerchantLinking & { clientId: string; clientSecret: string } {
+    const l = this.linking;
+    if (!l?.clientId || !l.clientSecret)
+      throw new ProblemError(503, 'mercadopago_not_configured', 'MercadoPago no está configurado', 'Falta configurar la aplicación de MercadoPago de BarberPro.');
+    return l as MerchantLinking & { clientId: string; clientSecret: string };
+  }
+
+  /** Where the shop owner goes to authorise BarberPro on their MercadoPago account. */
+  async authorizationUrl(principal: Principal, shopId: string): Promise<string> {
+    const linking = this.requireLinking();
+    await linking.access.assertCanManage(principal, shopId);
+    const state = await linking.state.sign({ shopId, userId: principal.userId }, this.clock.now());
+    return this.mp.authorizationUrl({ clientId: linking.clientId, redirectUri: this.oauthRedirectUri(), state });
+  }
+
+  /** MercadoPago sends the owner back with a code: exchange it and keep the tokens sealed. */
+  async completeLink(code: string, state: string): Promise<string> {
+    const linking = this.requireLinking();
+    const claims = await linking.state.verify(state, this.clock.now());
+    if (!claims) throw problems.badRequest('invalid_oauth_state', 'El enlace para vincular MercadoPago venció o no es válido. Empezá de nuevo desde el panel.');
+    const tokens = await this.mp.oauthToken({
+      grant_type: 'authorization_code',
+      client_id: linking.clientId,
+      client_secret: linking.clientSecret,
+      code,
+      redirect_uri: this.oauthRedirectUri(),
+    });
+    await this.storeTokens(claims.shopId, tokens);
+    this.log('info', 'mercadopago account linked', { shopId: claims.shopId });
+    return claims.shopId;
+  }
+
+  private async storeTokens(shopId: string, tokens: { access_token: string; refresh_token?: string | null | undefined; user_id: number | string; public_key?: string | null | undefined; expires_in?: number | null | undefined }): Promise<void> {
+    const now = this.clock.now();
+    await this.repo.upsertMerchantAccount({
+      shop_id: shopId,
+      mp_user_id: String(tokens.user_id),
+      access_token_sealed: this.box.encrypt(tokens.access_token, tokenContext(shopId)),
+      refresh_token_sealed: tokens.refresh_token ? this.box.encrypt(tokens.refresh_token, `merchant_accounts.refresh_token:${shopId}`) : null,
+      public_key: tokens.public_key ?? null,
+      token_expires_at: tokens.expires_in ? new Date(now.getTime() + tokens.expires_in * 1000) : null,
+    });
+  }
+
+  /** Refreshes seller tokens that expire within a week, before checkouts start failing. */
+  async refreshExpiringTokens(): Promise<number> {
+    if (!this.linking?.clientId || !this.linking.clientSecret) return 0;
+    const soon = new Date(this.clock.now().getTime() + 7 * 86_400_000);
+    let refreshed = 0;
+    for (const account of await this.repo.accountsExpiringBefore(soon)) {
+      try {
+        const tokens = await this.mp.oauthToken({
+          grant_type: 'refresh_token',
+          client_id: this.linking.clientId,
+          client_secret: this.linking.clientSecret,
+          refresh_token: this.box.decrypt(account.refresh_token_sealed!, `merchant_accounts.refresh_token:${account.shop_id}`),
+        });
+        await this.storeTokens(account.shop_id, tokens);
+        refreshed++;
+      } catch (error) {
+        this.log('warn', 'could not refresh a MercadoPago seller token', { shopId: account.shop_id, error: error instanceof Error ? error.name : 'unknown' });
+      }
+    }
+    return refreshed;
+  }
 
   private async sellerToken(shopId: string): Promise<string> {
     const account = await this.repo.merchantAccount(shopId);
@@ -379,6 +461,7 @@ export class PaymentsService {
       }
     }
     const refunds = await this.executePendingRefunds();
+    await this.refreshExpiringTokens();
     return { notifications, payments, refunds };
   }
 }
