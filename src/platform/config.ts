@@ -82,6 +82,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (e.NODE_ENV === 'production') {
     if (!e.DATABASE_URL) throw new Error('Invalid configuration: DATABASE_URL is required in production');
     if (!e.JWT_SECRET) throw new Error('Invalid configuration: JWT_SECRET is required in production');
+    // Generated development secrets would live on one container's disk: refuse them here.
+    if (!e.MP_WEBHOOK_SECRET) throw new Error('Invalid configuration: MP_WEBHOOK_SECRET is required in production');
+    if (!e.DATA_ENCRYPTION_KEYS) throw new Error('Invalid configuration: DATA_ENCRYPTION_KEYS is required in production');
   }
   if (e.WHATSAPP_TOKEN && !e.WHATSAPP_PHONE_NUMBER_ID)
     throw new Error('Invalid configuration: WHATSAPP_PHONE_NUMBER_ID is required with WHATSAPP_TOKEN');
