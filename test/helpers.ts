@@ -32,7 +32,8 @@ export async function createTestDatabase(): Promise<Database> {
   await admin.end();
   const url = new URL(templateUrl);
   url.pathname = `/${name}`;
-  const database = await createDatabase({ kind: 'postgres', url: url.toString(), poolMax: 60 });
+  // Two test files run at once; 2 × 40 stays under PostgreSQL's default 100 connections.
+  const database = await createDatabase({ kind: 'postgres', url: url.toString(), poolMax: 40 });
   const close = database.close.bind(database);
   return Object.assign(database, {
     close: async () => {
@@ -135,4 +136,18 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * Polls `read` until `done` accepts its value (truthy by default) or `ms` pass, for effects
+ * that land asynchronously (jobs, webhooks, reconnections).
+ */
+export async function waitFor<T>(read: () => T | Promise<T>, done: (value: T) => boolean = Boolean, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > end) throw new Error(`condition not reached within ${ms} ms; last value ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }

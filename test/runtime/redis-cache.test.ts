@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/platform/config.js';
 import type { Database } from '../../src/platform/db/database.js';
 import { createRequestRedis } from '../../src/platform/redis.js';
 import { createShopFixture, type ShopFixture } from '../fixtures.js';
-import { createTestContext, freePort, json, TEST_JWT_SECRET, type TestContext, type TestUser } from '../helpers.js';
+import { createTestContext, freePort, json, waitFor, TEST_JWT_SECRET, type TestContext, type TestUser } from '../helpers.js';
 
 /**
  * Two instances sharing PostgreSQL and a private Redis server that the test can kill:
@@ -34,13 +34,6 @@ async function startRedis(port: number): Promise<ChildProcess> {
   throw new Error('redis-server did not start');
 }
 
-async function waitFor(check: () => boolean, ms = 5_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe.skipIf(!hasRedisServer)('two instances, one Redis', () => {
   let ctx: TestContext;
@@ -152,7 +145,7 @@ describe.skipIf(!hasRedisServer)('two instances, one Redis', () => {
     expect(await starts(appB, day)).not.toContain(warm[0]);
 
     redisProcess = await startRedis(port);
-    await waitFor(() => redisA.status === 'ready' && redisB.status === 'ready', 10_000);
+    await waitFor(() => redisA.status === 'ready' && redisB.status === 'ready', Boolean, 10_000);
     expect(await starts(appB, day)).not.toContain(warm[0]);
     expect(json(await appB.inject({ url: '/readyz' })).status).toBe('ok');
   });

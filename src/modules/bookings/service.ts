@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Clock } from '../../platform/clock.js';
+import { ARGENTINA_TIMEZONE } from '../../platform/db/database.js';
 import type { BookingStatus, DB, Service, Shop } from '../../platform/db/schema.js';
 import type { Principal } from '../../platform/http/access.js';
 import { ProblemError, problems } from '../../platform/http/problem.js';
 import { money } from '../../platform/http/schemas.js';
 import { shopTimeFormatter, toSlotDto } from '../availability/format.js';
 import type { AvailabilityService } from '../availability/service.js';
-import { localDateOf, localDayBounds, addDays } from '../availability/slot-engine.js';
+import { localDateOf, localDayBounds } from '../availability/slot-engine.js';
 import type { BarberRow } from '../availability/repository.js';
 import { depositCents } from '../catalog/pricing.js';
 import type { ShopAccess } from '../catalog/shop-access.js';
@@ -270,8 +271,8 @@ export class BookingsService {
       pageSize: query.pageSize,
     };
     // Dates are Argentine days; a shop's own timezone only differs for shops abroad.
-    if (query.from) filter.from = new Date(localDayBounds(query.from, 'America/Argentina/Buenos_Aires').start);
-    if (query.to) filter.to = new Date(localDayBounds(addDays(query.to, 0), 'America/Argentina/Buenos_Aires').end);
+    if (query.from) filter.from = new Date(localDayBounds(query.from, ARGENTINA_TIMEZONE).start);
+    if (query.to) filter.to = new Date(localDayBounds(query.to, ARGENTINA_TIMEZONE).end);
     if (principal.role === 'customer') filter.customerId = principal.userId;
     else if (principal.role === 'provider') {
       const shopIds = await this.repo.memberShopIds(principal.userId);
@@ -328,7 +329,7 @@ export class BookingsService {
   cancel(principal: Principal, id: string, reason: string | undefined): Promise<BookingDto> {
     return this.transition(principal, id, async (view, actor, trx) => {
       const now = this.clock.now();
-      this.enforce(policy.canCancel(this.facts(view), actor, now));
+      this.enforce(policy.canCancel(this.facts(view), now));
       const late = actor === 'customer' && policy.isLateCancellation(this.facts(view), view.cancellation_cutoff_minutes, now);
       await this.repo.setStatus(trx, id, 'cancelled', now, { cancelled_by: principal.userId, cancel_reason: reason ?? null });
       return { type: 'cancelled', data: { by: actor, late, reason: reason ?? null } };

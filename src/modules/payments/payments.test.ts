@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createShopFixture, type ShopFixture } from '../../../test/fixtures.js';
-import { createTestContext, expectProblem, freePort, json, TEST_ENV, type TestContext, type TestUser } from '../../../test/helpers.js';
+import { createTestContext, expectProblem, freePort, json, TEST_ENV, waitFor, type TestContext, type TestUser } from '../../../test/helpers.js';
 import { startMercadoPagoSandbox, type MercadoPagoSandbox } from '../../sandbox/mercadopago/index.js';
 import { ManualClock } from '../../platform/clock.js';
 import { SecretBox, parseKeyRing } from '../../platform/crypto/secret-box.js';
@@ -11,15 +11,6 @@ import { InProcessJobQueue } from '../../platform/queue/in-process-queue.js';
  * The whole payment path against the local MercadoPago sandbox, over real HTTP: checkout,
  * signed webhooks (duplicated and shuffled), booking confirmation, ledger, audit, refunds.
  */
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > end) throw new Error(`timed out; last value ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const SELLER_TOKEN = 'APP_USR-sandbox-seller-0001';
 const SELLER_ID = 424242;
@@ -112,7 +103,7 @@ describe('paying a deposit with MercadoPago', () => {
     expect(again.checkoutUrl).toBe(checkout.checkoutUrl);
 
     sandbox.pay(preferenceId, { cardholderName: 'APRO' });
-    await until(() => bookingStatus(booking.id), (s) => s === 'confirmed');
+    await waitFor(() => bookingStatus(booking.id), (s) => s === 'confirmed');
 
     const payment = await ctx.database.db.selectFrom('payments').selectAll().where('booking_id', '=', booking.id).executeTakeFirstOrThrow();
     expect(payment).toMatchObject({ status: 'approved', amount_cents: 500_000, commission_cents: 25_000 });
@@ -127,10 +118,10 @@ describe('paying a deposit with MercadoPago', () => {
   it('100 duplicated and shuffled webhook deliveries make one confirmation, one set of postings and one audit row per event', async () => {
     const { booking, preferenceId } = await heldBookingWithCheckout();
     const { paymentId } = sandbox.pay(preferenceId, { cardholderName: 'APRO' });
-    await until(() => bookingStatus(booking.id), (s) => s === 'confirmed');
+    await waitFor(() => bookingStatus(booking.id), (s) => s === 'confirmed');
     await sandbox.deliver(paymentId, { duplicates: 100, shuffle: true, concurrent: true });
     await sandbox.idle();
-    await until(
+    await waitFor(
       async () => (await sql<{ n: number }>`select count(*)::int as n from payment_notifications where processed_at is null`.execute(ctx.database.db)).rows[0]!.n,
       (n) => n === 0,
     );
@@ -148,7 +139,7 @@ describe('paying a deposit with MercadoPago', () => {
   it('a rejected card releases the held slot at once', async () => {
     const { booking, preferenceId } = await heldBookingWithCheckout();
     sandbox.pay(preferenceId, { cardholderName: 'FUND' });
-    await until(() => bookingStatus(booking.id), (s) => s === 'expired');
+    await waitFor(() => bookingStatus(booking.id), (s) => s === 'expired');
     const payment = await ctx.database.db.selectFrom('payments').selectAll().where('booking_id', '=', booking.id).executeTakeFirstOrThrow();
     expect(payment.status).toBe('rejected');
     expect(await ctx.database.db.selectFrom('ledger_entries').select('id').where('booking_id', '=', booking.id).execute()).toHaveLength(0);
@@ -158,7 +149,7 @@ describe('paying a deposit with MercadoPago', () => {
     const { booking, preferenceId } = await heldBookingWithCheckout();
     await ctx.database.db.updateTable('bookings').set({ deposit_cents: 400_000 }).where('id', '=', booking.id).execute();
     sandbox.pay(preferenceId, { cardholderName: 'APRO' });
-    const payment = await until(
+    const payment = await waitFor(
       () => ctx.database.db.selectFrom('payments').selectAll().where('booking_id', '=', booking.id).executeTakeFirstOrThrow(),
       (p) => p.status === 'review',
     );
@@ -203,7 +194,7 @@ describe('paying a deposit with MercadoPago', () => {
   it('a cancellation before the cut-off refunds the deposit through MercadoPago and records the refund', async () => {
     const { booking, preferenceId } = await heldBookingWithCheckout();
     const { paymentId } = sandbox.pay(preferenceId, { cardholderName: 'APRO' });
-    await until(() => bookingStatus(booking.id), (s) => s === 'confirmed');
+    await waitFor(() => bookingStatus(booking.id), (s) => s === 'confirmed');
     const cancel = await ctx.app.inject({ method: 'POST', url: `/api/v1/bookings/${booking.id}/cancel`, headers: customer.auth, payload: {} });
     expect(cancel.statusCode).toBe(200);
     await ctx.app.services.payments.reconcile();
@@ -267,12 +258,13 @@ describe('paying a deposit with MercadoPago', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(await bookingStatus(booking.id)).toBe('pending');
     sandbox.failNext(0, 503);
-    await until(
+    await waitFor(
       async () => {
         await ctx.app.services.payments.reconcile();
         return bookingStatus(booking.id);
       },
       (s) => s === 'confirmed',
+      15_000,
     );
   });
 });

@@ -5,6 +5,7 @@ import { BullMQJobQueue } from './bullmq-queue.js';
 import { InProcessJobQueue } from './in-process-queue.js';
 import type { JobQueue } from './queue.js';
 import { jobRedisOptions } from '../redis.js';
+import { waitFor } from '../../../test/helpers.js';
 
 /** The same contract for both runners; BullMQ runs against the real Redis when REDIS_URL is set. */
 const redisUrl = process.env.REDIS_URL;
@@ -21,13 +22,6 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-async function until(check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe.each(implementations)('job queue: %s', (name, make) => {
   const skip = name.includes('skipped');
@@ -43,7 +37,7 @@ describe.each(implementations)('job queue: %s', (name, make) => {
     queue.register('rollups.daily', async (data) => void seen.push(data));
     await queue.start();
     await queue.enqueue('rollups.daily', { day: '2026-12-01' });
-    await until(() => seen.length === 1);
+    await waitFor(() => seen.length === 1);
     expect(seen).toEqual([{ day: '2026-12-01' }]);
   });
 
@@ -54,7 +48,7 @@ describe.each(implementations)('job queue: %s', (name, make) => {
     await queue.enqueue('rollups.daily', {}, { jobId: 'once', delayMs: 300 });
     await queue.enqueue('rollups.daily', {}, { jobId: 'once', delayMs: 300 });
     await queue.start();
-    await until(() => runs >= 1);
+    await waitFor(() => runs >= 1);
     await new Promise((r) => setTimeout(r, 800));
     expect(runs).toBe(1);
   });
@@ -69,7 +63,7 @@ describe.each(implementations)('job queue: %s', (name, make) => {
     });
     await queue.start();
     await queue.enqueue('rollups.daily', { n: 1 }, { attempts: 2 });
-    await until(async () => (await queue!.failed('rollups.daily')).length === 1);
+    await waitFor(async () => (await queue!.failed('rollups.daily')).length === 1);
     expect(attempts).toBe(2);
     const [dead] = await queue.failed('rollups.daily');
     expect(dead).toMatchObject({ failedReason: 'dependency down', attemptsMade: 2, data: { n: 1 } });
@@ -77,7 +71,7 @@ describe.each(implementations)('job queue: %s', (name, make) => {
 
     healthy = true;
     expect(await queue.retryFailed('rollups.daily')).toBe(1);
-    await until(() => attempts === 3);
-    await until(async () => (await queue!.depths())['rollups.daily'].failed === 0);
+    await waitFor(() => attempts === 3);
+    await waitFor(async () => (await queue!.depths())['rollups.daily'].failed === 0);
   });
 });
