@@ -95,14 +95,15 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const availability = new AvailabilityService(new AvailabilityRepository(db), clock, cache);
   const bookings = new BookingsService(db, new BookingsRepository(db), availability, shopAccess, clock);
 
-  // Precise invalidation, after each change commits: a shop's detail and availability on any
-  // change to its catalog or agenda; search results on catalog changes and new ratings.
+  // Precise invalidation, after each change commits: a shop's detail and bookable setup on any
+  // catalog change; its bookings of the days a booking change touched; its detail and search
+  // results on a new rating.
   catalog.onChange(async (shopId) => {
     await Promise.all([cache.invalidate(shopScope(shopId)), cache.invalidate(SEARCH_SCOPE)]);
   });
   bookings.onAgendaChange(async (event) => {
-    await cache.invalidate(shopScope(event.shopId));
-    if (event.type === 'reviewed') await cache.invalidate(SEARCH_SCOPE);
+    if (event.type === 'reviewed') await Promise.all([cache.invalidate(shopScope(event.shopId)), cache.invalidate(SEARCH_SCOPE)]);
+    else await availability.agendaChanged(event.shopId, event.starts);
   });
 
   const audit = new AuditTrail(db);

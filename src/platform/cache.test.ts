@@ -57,6 +57,12 @@ describe('Cache', () => {
       get: async () => {
         throw new Error('ECONNREFUSED');
       },
+      mget: async () => {
+        throw new Error('ECONNREFUSED');
+      },
+      setMany: async () => {
+        throw new Error('ECONNREFUSED');
+      },
       set: async () => {
         throw new Error('ECONNREFUSED');
       },
@@ -77,7 +83,9 @@ describe('Cache', () => {
     const flaky: CacheStore = {
       kind: 'redis',
       get: (k) => store.get(k),
+      mget: (k) => store.mget(k),
       set: (k, v, t) => store.set(k, v, t),
+      setMany: (e, t) => store.setMany(e, t),
       incr: async (k) => {
         if (down) throw new Error('down');
         return store.incr(k);
@@ -94,5 +102,89 @@ describe('Cache', () => {
     await cache.retryInvalidations();
     expect(await cache.readThrough('c', 's', 'k', 60, async () => 'newer')).toBe('newer');
     expect(results).toEqual(['miss', 'bypass', 'miss']);
+  });
+});
+
+describe('Cache.readMany', () => {
+  const day = (d: string) => ({ scopes: [`shop:1/agenda:${d}`, 'shop:1/agenda'], key: 'busy' });
+
+  it('loads only the entries whose scopes changed, and says how many came from the store', async () => {
+    const cache = new Cache(new MemoryCacheStore());
+    const loads: string[][] = [];
+    let version = 1;
+    const days = ['2026-12-01', '2026-12-02', '2026-12-03'];
+    const read = () =>
+      cache.readMany('c', days.map(day), 60, async (indexes) => {
+        loads.push(indexes.map((i) => days[i]!));
+        return indexes.map((i) => `${days[i]}@v${version}`);
+      });
+    expect(await read()).toEqual({ values: ['2026-12-01@v1', '2026-12-02@v1', '2026-12-03@v1'], fromCache: 0, bypassed: false });
+    expect(await read()).toEqual({ values: ['2026-12-01@v1', '2026-12-02@v1', '2026-12-03@v1'], fromCache: 3, bypassed: false });
+    version = 2;
+    await cache.invalidate('shop:1/agenda:2026-12-02');
+    expect(await read()).toEqual({ values: ['2026-12-01@v1', '2026-12-02@v2', '2026-12-03@v1'], fromCache: 2, bypassed: false });
+    // The scope shared by every entry invalidates them all.
+    version = 3;
+    await cache.invalidate('shop:1/agenda');
+    expect((await read()).values).toEqual(['2026-12-01@v3', '2026-12-02@v3', '2026-12-03@v3']);
+    expect(loads).toEqual([days, ['2026-12-02'], days]);
+  });
+
+  it('a value loaded before an invalidation is never served after it', async () => {
+    const cache = new Cache(new MemoryCacheStore());
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow = cache.readMany('c', [day('2026-12-01')], 60, async () => {
+      await gate;
+      return ['free at 10:00'];
+    });
+    await new Promise((r) => setTimeout(r, 5));
+    await cache.invalidate('shop:1/agenda:2026-12-01');
+    release();
+    expect((await slow).values).toEqual(['free at 10:00']);
+    expect((await cache.readMany('c', [day('2026-12-01')], 60, async () => ['booked at 10:00'])).values).toEqual(['booked at 10:00']);
+  });
+
+  it('bypasses the store while an invalidation of one of the scopes is unconfirmed', async () => {
+    const store = new MemoryCacheStore();
+    let down = false;
+    const flaky: CacheStore = {
+      kind: 'redis',
+      get: (k) => store.get(k),
+      mget: (k) => store.mget(k),
+      set: (k, v, t) => store.set(k, v, t),
+      setMany: (e, t) => store.setMany(e, t),
+      incr: async (k) => {
+        if (down) throw new Error('down');
+        return store.incr(k);
+      },
+      ready: () => true,
+    };
+    const cache = new Cache(flaky);
+    await cache.readMany('c', [day('2026-12-01')], 60, async () => ['old']);
+    down = true;
+    await cache.invalidate('shop:1/agenda:2026-12-01');
+    const during = await cache.readMany('c', [day('2026-12-01')], 60, async () => ['new']);
+    expect(during).toEqual({ values: ['new'], fromCache: 0, bypassed: true });
+    down = false;
+    await cache.retryInvalidations();
+    expect((await cache.readMany('c', [day('2026-12-01')], 60, async () => ['newest'])).values).toEqual(['newest']);
+  });
+
+  it('keys every scope of a shop under the shop’s hash tag (one Redis Cluster slot)', async () => {
+    const keys: string[] = [];
+    const store = new MemoryCacheStore();
+    const spying: CacheStore = {
+      kind: 'memory',
+      get: (k) => store.get(k),
+      mget: (k) => (keys.push(...k), store.mget(k)),
+      set: (k, v, t) => store.set(k, v, t),
+      setMany: (e, t) => store.setMany(e, t),
+      incr: (k) => store.incr(k),
+      ready: () => true,
+    };
+    await new Cache(spying).readMany('c', [day('2026-12-01'), day('2026-12-02')], 60, async (i) => i.map(() => 1));
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) expect(key.match(/\{[^}]*\}/)?.[0]).toBe('{shop:1}');
   });
 });

@@ -10,7 +10,10 @@ import { isRedisReady } from './redis.js';
 export interface CacheStore {
   readonly kind: 'redis' | 'memory';
   get(key: string): Promise<string | null>;
+  /** Keys of one call share a hash tag, so MGET works on Redis Cluster too. */
+  mget(keys: readonly string[]): Promise<Array<string | null>>;
   set(key: string, value: string, ttlSeconds: number): Promise<void>;
+  setMany(entries: ReadonlyArray<readonly [string, string]>, ttlSeconds: number): Promise<void>;
   incr(key: string): Promise<number>;
   ready(): boolean;
 }
@@ -24,8 +27,19 @@ export class RedisCacheStore implements CacheStore {
   get(key: string) {
     return this.redis.get(key);
   }
+  mget(keys: readonly string[]) {
+    return keys.length === 0 ? Promise.resolve([]) : this.redis.mget(...keys);
+  }
   async set(key: string, value: string, ttlSeconds: number) {
     await this.redis.set(key, value, 'EX', ttlSeconds);
+  }
+  async setMany(entries: ReadonlyArray<readonly [string, string]>, ttlSeconds: number) {
+    if (entries.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const [key, value] of entries) pipeline.set(key, value, 'EX', ttlSeconds);
+    const results = await pipeline.exec();
+    const failed = results?.find(([error]) => error);
+    if (failed) throw failed[0];
   }
   incr(key: string) {
     return this.redis.incr(key);
@@ -54,6 +68,12 @@ export class MemoryCacheStore implements CacheStore {
     this.entries.delete(key);
     this.entries.set(key, entry);
     return entry.value;
+  }
+  async mget(keys: readonly string[]) {
+    return Promise.all(keys.map((k) => this.get(k)));
+  }
+  async setMany(entries: ReadonlyArray<readonly [string, string]>, ttlSeconds: number) {
+    for (const [key, value] of entries) await this.set(key, value, ttlSeconds);
   }
   async set(key: string, value: string, ttlSeconds: number) {
     this.entries.delete(key);
@@ -88,9 +108,23 @@ export class Cache {
     return this.store.kind;
   }
 
-  // The scope is a hash tag, so a scope's generation and entries share a Redis Cluster slot.
+  /**
+   * A scope's hash tag is its part before the first '/': `shop:1/agenda:2026-12-01` lives in
+   * the slot of `shop:1`, so one MGET can read a shop's generations and entries on Redis
+   * Cluster too.
+   */
+  private tagged(scope: string): string {
+    const slash = scope.indexOf('/');
+    return slash < 0 ? `{${scope}}` : `{${scope.slice(0, slash)}}${scope.slice(slash)}`;
+  }
+
   private generationKey(scope: string): string {
-    return `${this.namespace}:{${scope}}:gen`;
+    return `${this.namespace}:${this.tagged(scope)}:gen`;
+  }
+
+  /** Counts one lookup for a cache whose hits and misses its caller decides (see readMany). */
+  record(cache: string, result: CacheResult): void {
+    this.observe(cache, result);
   }
 
   /**
@@ -106,7 +140,7 @@ export class Cache {
     let entryKey: string;
     try {
       const generation = (await this.store.get(this.generationKey(scope))) ?? '0';
-      entryKey = `${this.namespace}:{${scope}}:${generation}:${cache}:${key}`;
+      entryKey = `${this.namespace}:${this.tagged(scope)}:${generation}:${cache}:${key}`;
       const hit = await this.store.get(entryKey);
       if (hit !== null) {
         this.observe(cache, 'hit');
@@ -124,6 +158,48 @@ export class Cache {
       // Storing is best effort; the value is still correct.
     }
     return value;
+  }
+
+  /**
+   * Read-through for several entries at once, each valid while all of its scopes keep their
+   * generation. All scopes and entries must share one hash tag. Loads only the missing
+   * entries (in one call) and reports how many came from the store; it does not count hits
+   * or misses itself — the caller knows what one request is (see `record`).
+   */
+  async readMany<T>(
+    cache: string,
+    entries: ReadonlyArray<{ scopes: readonly string[]; key: string }>,
+    ttlSeconds: number,
+    loadMissing: (indexes: number[]) => Promise<T[]>,
+  ): Promise<{ values: T[]; fromCache: number; bypassed: boolean }> {
+    const all = entries.map((_, i) => i);
+    if (!this.store.ready() || entries.some((e) => e.scopes.some((s) => this.unconfirmed.has(s)))) {
+      if (this.unconfirmed.size > 0 && this.store.ready()) void this.retryInvalidations();
+      return { values: await loadMissing(all), fromCache: 0, bypassed: true };
+    }
+    let keys: string[];
+    let cached: Array<string | null>;
+    try {
+      const scopes = [...new Set(entries.flatMap((e) => e.scopes))];
+      const generations = await this.store.mget(scopes.map((s) => this.generationKey(s)));
+      const generationOf = new Map(scopes.map((s, i) => [s, generations[i] ?? '0']));
+      keys = entries.map((e) => `${this.namespace}:${this.tagged(e.scopes[0]!)}:${e.scopes.map((s) => generationOf.get(s)).join('.')}:${cache}:${e.key}`);
+      cached = await this.store.mget(keys);
+    } catch {
+      return { values: await loadMissing(all), fromCache: 0, bypassed: true };
+    }
+    const missing = all.filter((i) => cached[i] === null);
+    const loaded = missing.length > 0 ? await loadMissing(missing) : [];
+    const values = cached.map((c) => (c === null ? undefined : (JSON.parse(c) as T)));
+    missing.forEach((entryIndex, j) => (values[entryIndex] = loaded[j]));
+    if (missing.length > 0) {
+      try {
+        await this.store.setMany(missing.map((entryIndex, j) => [keys[entryIndex]!, JSON.stringify(loaded[j])] as const), ttlSeconds);
+      } catch {
+        // Storing is best effort; the values are still correct.
+      }
+    }
+    return { values: values as T[], fromCache: entries.length - missing.length, bypassed: false };
   }
 
   /** Makes every entry of the scope unreachable. Call after the change has committed. */

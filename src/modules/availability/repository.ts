@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { DB, Service, Shop } from '../../platform/db/schema.js';
 
 export interface BarberRow {
@@ -6,19 +6,39 @@ export interface BarberRow {
   display_name: string;
 }
 
-export interface ScheduleData {
-  barbers: BarberRow[];
-  weekly: Array<{ barber_id: string; weekday: number; start_minute: number; end_minute: number; kind: 'work' | 'break' }>;
-  overrides: Array<{ barber_id: string; on_date: string; start_minute: number | null; end_minute: number | null }>;
-  timeOff: Array<{ barber_id: string; starts_at: Date; ends_at: Date }>;
-  busy: Array<{ id: string; barber_id: string; blocked_from: Date; blocked_to: Date }>;
+
+/** A shop's bookable setup: what availability needs besides the bookings. Plain JSON, so it can be cached. */
+export interface AgendaContext {
+  shopId: string;
+  timezone: string;
+  slotStepMinutes: number;
+  minNoticeMinutes: number;
+  bookingHorizonDays: number;
+  services: Record<string, { active: boolean; durationMinutes: number; bufferBeforeMinutes: number; bufferAfterMinutes: number }>;
+  /** Active barbers in assignment order; `serviceIds` null = performs every service. */
+  barbers: Array<{ id: string; displayName: string; serviceIds: string[] | null }>;
+  weekly: Array<{ barberId: string; weekday: number; startMinute: number; endMinute: number; kind: 'work' | 'break' }>;
+  overrides: Array<{ barberId: string; date: string; startMinute: number | null; endMinute: number | null }>;
+  timeOff: Array<{ barberId: string; start: number; end: number }>;
+  /** Overrides dated before this day and time off that ended before this instant were left out. */
+  sinceDate: string;
+  sinceInstant: number;
 }
 
-type Executor = Kysely<DB> | Transaction<DB>;
+/** A booking that may block time: everything but cancelled and expired ones. Times in epoch ms. */
+export interface AgendaBooking {
+  id: string;
+  barberId: string;
+  start: number;
+  blockedFrom: number;
+  blockedTo: number;
+  status: 'pending' | 'confirmed' | 'completed' | 'no_show';
+  holdExpiresAt: number | null;
+}
 
 /**
- * Everything the slot engine needs for one shop and date range, in a fixed number of
- * queries whatever the number of days, barbers or bookings.
+ * What availability reads, in a fixed number of queries whatever the number of days,
+ * barbers or bookings.
  */
 export class AvailabilityRepository {
   constructor(private readonly db: Kysely<DB>) {}
@@ -32,100 +52,90 @@ export class AvailabilityRepository {
     return { shop, service };
   }
 
-  /** Active barbers who perform the service (a barber with no service list performs them all). */
-  eligibleBarbers(shopId: string, serviceId: string, db: Executor = this.db): Promise<BarberRow[]> {
-    return db
-      .selectFrom('barbers')
-      .select(['barbers.id', 'barbers.display_name'])
-      .where('barbers.shop_id', '=', shopId)
-      .where('barbers.active', '=', true)
-      .where((eb) =>
-        eb.or([
-          eb.not(eb.exists(eb.selectFrom('barber_services').select(sql`1`.as('one')).whereRef('barber_services.barber_id', '=', 'barbers.id'))),
-          eb.exists(
-            eb
-              .selectFrom('barber_services')
-              .select(sql`1`.as('one'))
-              .whereRef('barber_services.barber_id', '=', 'barbers.id')
-              .where('barber_services.service_id', '=', serviceId),
-          ),
-        ]),
-      )
-      .orderBy('barbers.display_name')
-      .orderBy('barbers.id')
-      .execute();
-  }
-
-  /**
-   * Schedules and obstacles for the barbers between two instants. Pending holds count only
-   * while they have not expired; `excludeBookingId` leaves out a booking being rescheduled.
-   */
-  async scheduleData(
-    barberIds: readonly string[],
-    fromDate: string,
-    toDate: string,
-    from: Date,
-    to: Date,
-    now: Date,
-    excludeBookingId?: string,
-    db: Executor = this.db,
-  ): Promise<Omit<ScheduleData, 'barbers'>> {
-    if (barberIds.length === 0) return { weekly: [], overrides: [], timeOff: [], busy: [] };
-    const ids = [...barberIds];
-    const [weekly, overrides, timeOff, busy] = await Promise.all([
-      db
+  /** The shop's setup for availability, or undefined when the shop does not exist or is inactive. */
+  async agendaContext(shopId: string, sinceDate: string, sinceInstant: Date): Promise<AgendaContext | undefined> {
+    const shop = await this.db
+      .selectFrom('shops')
+      .select(['id', 'timezone', 'slot_step_minutes', 'min_notice_minutes', 'booking_horizon_days'])
+      .where('id', '=', shopId)
+      .where('active', '=', true)
+      .executeTakeFirst();
+    if (!shop) return undefined;
+    const shopBarbers = this.db.selectFrom('barbers').select('id').where('shop_id', '=', shopId).where('active', '=', true);
+    const [services, barbers, barberServices, weekly, overrides, timeOff] = await Promise.all([
+      this.db
+        .selectFrom('services')
+        .select(['id', 'active', 'duration_minutes', 'buffer_before_minutes', 'buffer_after_minutes'])
+        .where('shop_id', '=', shopId)
+        .execute(),
+      this.db
+        .selectFrom('barbers')
+        .select(['id', 'display_name'])
+        .where('shop_id', '=', shopId)
+        .where('active', '=', true)
+        .orderBy('display_name')
+        .orderBy('id')
+        .execute(),
+      this.db.selectFrom('barber_services').select(['barber_id', 'service_id']).where('barber_id', 'in', shopBarbers).execute(),
+      this.db
         .selectFrom('barber_weekly_hours')
         .select(['barber_id', 'weekday', 'start_minute', 'end_minute', 'kind'])
-        .where('barber_id', 'in', ids)
+        .where('barber_id', 'in', shopBarbers)
         .execute(),
-      db
+      this.db
         .selectFrom('barber_date_overrides')
         .select(['barber_id', 'on_date', 'start_minute', 'end_minute'])
-        .where('barber_id', 'in', ids)
-        .where('on_date', '>=', fromDate)
-        .where('on_date', '<=', toDate)
+        .where('barber_id', 'in', shopBarbers)
+        .where('on_date', '>=', sinceDate)
         .execute(),
-      db
+      this.db
         .selectFrom('barber_time_off')
         .select(['barber_id', 'starts_at', 'ends_at'])
-        .where('barber_id', 'in', ids)
-        .where('starts_at', '<', to)
-        .where('ends_at', '>', from)
-        .execute(),
-      db
-        .selectFrom('bookings')
-        .select(['id', 'barber_id', 'blocked_from', 'blocked_to'])
-        .where('barber_id', 'in', ids)
-        .where('blocked_from', '<', to)
-        .where('blocked_to', '>', from)
-        .where((eb) =>
-          eb.or([
-            eb('status', 'in', ['confirmed', 'completed', 'no_show']),
-            eb.and([eb('status', '=', 'pending'), eb('hold_expires_at', '>', now)]),
-          ]),
-        )
-        .$if(excludeBookingId !== undefined, (q) => q.where('id', '<>', excludeBookingId!))
+        .where('barber_id', 'in', shopBarbers)
+        .where('ends_at', '>', sinceInstant)
         .execute(),
     ]);
-    return { weekly, overrides, timeOff, busy };
+    const performs = new Map<string, string[]>();
+    for (const row of barberServices) performs.set(row.barber_id, [...(performs.get(row.barber_id) ?? []), row.service_id]);
+    return {
+      shopId: shop.id,
+      timezone: shop.timezone,
+      slotStepMinutes: shop.slot_step_minutes,
+      minNoticeMinutes: shop.min_notice_minutes,
+      bookingHorizonDays: shop.booking_horizon_days,
+      services: Object.fromEntries(
+        services.map((s) => [
+          s.id,
+          { active: s.active, durationMinutes: s.duration_minutes, bufferBeforeMinutes: s.buffer_before_minutes, bufferAfterMinutes: s.buffer_after_minutes },
+        ]),
+      ),
+      barbers: barbers.map((b) => ({ id: b.id, displayName: b.display_name, serviceIds: performs.get(b.id) ?? null })),
+      weekly: weekly.map((w) => ({ barberId: w.barber_id, weekday: w.weekday, startMinute: w.start_minute, endMinute: w.end_minute, kind: w.kind })),
+      overrides: overrides.map((o) => ({ barberId: o.barber_id, date: o.on_date, startMinute: o.start_minute, endMinute: o.end_minute })),
+      timeOff: timeOff.map((t) => ({ barberId: t.barber_id, start: t.starts_at.getTime(), end: t.ends_at.getTime() })),
+      sinceDate,
+      sinceInstant: sinceInstant.getTime(),
+    };
   }
 
-  /** Live bookings per barber per local day, to spread "any barber" bookings fairly. */
-  async dailyLoad(barberIds: readonly string[], from: Date, to: Date, timezone: string): Promise<Map<string, number>> {
-    if (barberIds.length === 0) return new Map();
+  /** Bookings of the shop starting in [from, to) that may block time (holds whatever their expiry). */
+  async agendaBookings(shopId: string, from: Date, to: Date): Promise<AgendaBooking[]> {
     const rows = await this.db
       .selectFrom('bookings')
-      .select([
-        'barber_id',
-        sql<string>`to_char(starts_at at time zone ${timezone}, 'YYYY-MM-DD')`.as('day'),
-        (eb) => eb.fn.countAll<number>().as('n'),
-      ])
-      .where('barber_id', 'in', [...barberIds])
+      .select(['id', 'barber_id', 'starts_at', 'blocked_from', 'blocked_to', 'status', 'hold_expires_at'])
+      .where('shop_id', '=', shopId)
       .where('starts_at', '>=', from)
       .where('starts_at', '<', to)
-      .where('status', 'in', ['pending', 'confirmed'])
-      .groupBy(['barber_id', 'day'])
+      .where('status', 'in', ['pending', 'confirmed', 'completed', 'no_show'])
       .execute();
-    return new Map(rows.map((r) => [`${r.barber_id}|${r.day}`, Number(r.n)]));
+    return rows.map((r) => ({
+      id: r.id,
+      barberId: r.barber_id,
+      start: r.starts_at.getTime(),
+      blockedFrom: r.blocked_from.getTime(),
+      blockedTo: r.blocked_to.getTime(),
+      status: r.status as AgendaBooking['status'],
+      holdExpiresAt: r.hold_expires_at?.getTime() ?? null,
+    }));
   }
 }

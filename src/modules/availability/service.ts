@@ -4,17 +4,8 @@ import type { Clock } from '../../platform/clock.js';
 import type { Service, Shop } from '../../platform/db/schema.js';
 import { problems } from '../../platform/http/problem.js';
 import { shopTimeFormatter } from './format.js';
-import type { AvailabilityRepository, BarberRow } from './repository.js';
-import {
-  addDays,
-  computeSlots,
-  localDateOf,
-  localDayBounds,
-  type BarberSchedule,
-  type LocalDate,
-  type Slot,
-  type WeeklyRange,
-} from './slot-engine.js';
+import type { AgendaBooking, AgendaContext, AvailabilityRepository, BarberRow } from './repository.js';
+import { addDays, computeSlots, localDateOf, localDayBounds, type BarberSchedule, type LocalDate, type Slot } from './slot-engine.js';
 
 /** The widest span one availability request may ask for. */
 export const MAX_RANGE_DAYS = 62;
@@ -38,7 +29,7 @@ export interface AvailableSlot {
   availableBarberIds: string[];
 }
 
-/** What the availability endpoint serves; cached per shop, invalidated by any agenda change. */
+/** What the availability endpoint serves. */
 export interface AvailabilityView {
   timezone: string;
   durationMinutes: number;
@@ -46,20 +37,57 @@ export interface AvailabilityView {
   slots: AvailableSlot[];
 }
 
-export const AVAILABILITY_CACHE_TTL_SECONDS = 30;
+/**
+ * Cached inputs live long: every change that affects them invalidates them precisely, so the
+ * TTL only bounds memory (Redis evicts by LRU before that under pressure).
+ */
+export const AGENDA_CONTEXT_TTL_SECONDS = 600;
+export const AGENDA_DAY_TTL_SECONDS = 600;
+/** Overrides and time off older than this are left out of the cached context. */
+const CONTEXT_LOOKBACK_MS = 2 * 86_400_000;
+const DAY_MS = 86_400_000;
 
+/**
+ * Cache scopes of a shop's bookings, per UTC day of their start. UTC, not the shop's day, so
+ * whoever changes a booking can name the scope from the booking's instant alone. All of them
+ * share the shop's hash tag (see Cache).
+ */
+export function agendaScope(shopId: string): string {
+  return `${shopScope(shopId)}/agenda`;
+}
+export function agendaDayScope(shopId: string, utcDay: string): string {
+  return `${agendaScope(shopId)}:${utcDay}`;
+}
+function utcDay(instant: number): string {
+  return new Date(instant).toISOString().slice(0, 10);
+}
 
 export interface AvailabilityResult {
-  shop: Shop;
-  service: Service;
+  context: AgendaContext;
+  service: AgendaContext['services'][string];
   barbers: BarberRow[];
   slots: AvailableSlot[];
+}
+
+interface AgendaInputs {
+  context: AgendaContext;
+  bookings: AgendaBooking[];
+  /** Both came from the cache: no PostgreSQL query was needed. */
+  fromCache: boolean;
+  bypassed: boolean;
 }
 
 function daysBetween(from: LocalDate, to: LocalDate): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
+/**
+ * Availability is computed on every request from two cached inputs: the shop's setup (hours,
+ * breaks, overrides, time off, services, barbers; invalidated by any catalog change) and its
+ * bookings per UTC day (invalidated by each booking change on that day only). A booking thus
+ * costs the cache one day of one shop, and the next reader reloads just that day. Bookings
+ * validate against the database in their own transaction; these caches only make reads fast.
+ */
 export class AvailabilityService {
   constructor(
     private readonly repo: AvailabilityRepository,
@@ -67,26 +95,23 @@ export class AvailabilityService {
     private readonly cache?: Cache,
   ) {}
 
-  /**
-   * The public, cached view. Bookings never use it: they validate against the database in
-   * their own transaction. Slots that slipped inside the minimum notice since the entry was
-   * stored are dropped on the way out.
-   */
+  /** Makes the shop's bookings on the days of `starts` (or all of them) be read again. Call after commit. */
+  async agendaChanged(shopId: string, starts?: readonly Date[]): Promise<void> {
+    if (!this.cache) return;
+    if (!starts || starts.length === 0) return this.cache.invalidate(agendaScope(shopId));
+    for (const day of new Set(starts.map((s) => utcDay(s.getTime())))) await this.cache.invalidate(agendaDayScope(shopId, day));
+  }
+
+  /** The public view. A cache "hit" here means the request needed no PostgreSQL query. */
   async view(request: Omit<AvailabilityRequest, 'excludeBookingId'>): Promise<AvailabilityView> {
-    const load = async (): Promise<AvailabilityView> => {
-      const result = await this.availability(request);
-      return {
-        timezone: result.shop.timezone,
-        durationMinutes: result.service.duration_minutes,
-        minNoticeMinutes: result.shop.min_notice_minutes,
-        slots: result.slots,
-      };
+    const { result, inputs } = await this.compute(request);
+    this.cache?.record('availability', inputs.bypassed ? 'bypass' : inputs.fromCache ? 'hit' : 'miss');
+    return {
+      timezone: result.context.timezone,
+      durationMinutes: result.service.durationMinutes,
+      minNoticeMinutes: result.context.minNoticeMinutes,
+      slots: result.slots,
     };
-    if (!this.cache) return load();
-    const key = `${request.serviceId}:${request.barberId ?? 'any'}:${request.from}:${request.to}`;
-    const view = await this.cache.readThrough('availability', shopScope(request.shopId), key, AVAILABILITY_CACHE_TTL_SECONDS, load);
-    const earliest = this.clock.now().getTime() + view.minNoticeMinutes * 60_000;
-    return view.slots.length && view.slots[0]!.start < earliest ? { ...view, slots: view.slots.filter((s) => s.start >= earliest) } : view;
   }
 
   async shopAndService(shopId: string, serviceId: string): Promise<{ shop: Shop; service: Service }> {
@@ -96,84 +121,146 @@ export class AvailabilityService {
     return found;
   }
 
-  eligibleBarbers(shopId: string, serviceId: string): Promise<BarberRow[]> {
-    return this.repo.eligibleBarbers(shopId, serviceId);
+  async availability(request: AvailabilityRequest): Promise<AvailabilityResult> {
+    return (await this.compute(request)).result;
   }
 
-  async availability(request: AvailabilityRequest): Promise<AvailabilityResult> {
+  /**
+   * Barbers for whom `start` is an offered slot (working hours, breaks, overrides, time off,
+   * notice, horizon and step alignment all apply), in assignment order. A booking's own
+   * transaction re-checks the time against the database; this only picks candidates.
+   */
+  async freeBarbersAt(shopId: string, serviceId: string, start: Date, barberId?: string, excludeBookingId?: string): Promise<BarberRow[]> {
+    const inputs = await this.inputs(shopId, start.getTime() - DAY_MS, start.getTime() + DAY_MS);
+    const day = localDateOf(start.getTime(), inputs.context.timezone);
+    const { service, barbers } = this.eligible(inputs.context, serviceId, barberId);
+    const slots = this.slotsFor(inputs, service, barbers, day, day, excludeBookingId);
+    const free = new Set(slots.filter((s) => s.start === start.getTime()).map((s) => s.barberId));
+    return barbers.filter((b) => free.has(b.id));
+  }
+
+  private async compute(request: AvailabilityRequest): Promise<{ result: AvailabilityResult; inputs: AgendaInputs }> {
     if (request.from > request.to)
       throw problems.validation([{ path: 'querystring.to', message: 'La fecha final debe ser igual o posterior a la inicial.' }]);
     if (daysBetween(request.from, request.to) >= MAX_RANGE_DAYS)
       throw problems.validation([{ path: 'querystring.to', message: `Consultá como máximo ${MAX_RANGE_DAYS} días por vez.` }]);
-
-    const { shop, service } = await this.shopAndService(request.shopId, request.serviceId);
-    let barbers = await this.repo.eligibleBarbers(shop.id, service.id);
-    if (request.barberId) {
-      barbers = barbers.filter((b) => b.id === request.barberId);
-      if (barbers.length === 0) throw problems.notFound('El barbero (o no realiza ese servicio)');
-    }
-    const slots = await this.computeFor(shop, service, barbers, request.from, request.to, request.excludeBookingId);
-    const merged = request.barberId ? slots.map((s) => ({ ...s, availableBarberIds: [s.barberId] })) : await this.mergeAnyBarber(shop, slots);
-    return { shop, service, barbers, slots: merged };
+    // UTC offsets stay within ±14 h, so the UTC span of the local range, a day wider each side,
+    // covers every booking whose buffers reach into it.
+    const from = Date.parse(`${request.from}T00:00:00Z`) - 2 * DAY_MS;
+    const to = Date.parse(`${request.to}T00:00:00Z`) + 3 * DAY_MS;
+    const inputs = await this.inputs(request.shopId, from, to);
+    const { service, barbers } = this.eligible(inputs.context, request.serviceId, request.barberId);
+    const slots = this.slotsFor(inputs, service, barbers, request.from, request.to, request.excludeBookingId);
+    const merged = request.barberId
+      ? slots.map((s) => ({ ...s, availableBarberIds: [s.barberId] }))
+      : this.mergeAnyBarber(inputs.context.timezone, slots, inputs.bookings);
+    return { result: { context: inputs.context, service, barbers, slots: merged }, inputs };
   }
 
-  /** Raw per-barber slots for the given barbers; used by bookings to validate a requested start. */
-  async computeFor(
-    shop: Shop,
-    service: Service,
+  private eligible(context: AgendaContext, serviceId: string, barberId: string | undefined) {
+    const service = context.services[serviceId];
+    if (!service) throw problems.notFound('La barbería o el servicio');
+    if (!service.active) throw problems.unprocessable('service_inactive', 'Ese servicio ya no se ofrece.');
+    let barbers: BarberRow[] = context.barbers
+      .filter((b) => b.serviceIds === null || b.serviceIds.includes(serviceId))
+      .map((b) => ({ id: b.id, display_name: b.displayName }));
+    if (barberId) {
+      barbers = barbers.filter((b) => b.id === barberId);
+      if (barbers.length === 0) throw problems.notFound('El barbero (o no realiza ese servicio)');
+    }
+    return { service, barbers };
+  }
+
+  /** The shop's setup and its bookings starting in [fromMs, toMs), from the cache where it can. */
+  private async inputs(shopId: string, fromMs: number, toMs: number): Promise<AgendaInputs> {
+    const days: string[] = [];
+    for (let t = Date.parse(`${utcDay(fromMs)}T00:00:00Z`); t < toMs; t += DAY_MS) days.push(utcDay(t));
+    const loadContext = async (): Promise<AgendaContext> => {
+      const since = this.clock.now().getTime() - CONTEXT_LOOKBACK_MS;
+      const context = await this.repo.agendaContext(shopId, utcDay(since), new Date(since));
+      if (!context) throw problems.notFound('La barbería o el servicio');
+      return context;
+    };
+    const loadDays = async (indexes: number[]): Promise<AgendaBooking[][]> => {
+      const wanted = indexes.map((i) => days[i]!);
+      const first = Date.parse(`${wanted[0]}T00:00:00Z`);
+      const last = Date.parse(`${wanted[wanted.length - 1]}T00:00:00Z`) + DAY_MS;
+      const byDay = new Map<string, AgendaBooking[]>(wanted.map((d) => [d, []]));
+      for (const booking of await this.repo.agendaBookings(shopId, new Date(first), new Date(last))) byDay.get(utcDay(booking.start))?.push(booking);
+      return wanted.map((d) => byDay.get(d)!);
+    };
+    if (!this.cache) {
+      const [context, perDay] = await Promise.all([loadContext(), loadDays(days.map((_, i) => i))]);
+      return { context, bookings: perDay.flat(), fromCache: false, bypassed: false };
+    }
+    const [context, agenda] = await Promise.all([
+      this.cache.readMany('agenda_context', [{ scopes: [shopScope(shopId)], key: 'context' }], AGENDA_CONTEXT_TTL_SECONDS, async () => [await loadContext()]),
+      this.cache.readMany(
+        'agenda_day',
+        days.map((d) => ({ scopes: [agendaDayScope(shopId, d), agendaScope(shopId)], key: 'bookings' })),
+        AGENDA_DAY_TTL_SECONDS,
+        loadDays,
+      ),
+    ]);
+    return {
+      context: context.values[0]!,
+      bookings: agenda.values.flat(),
+      fromCache: context.fromCache === 1 && agenda.fromCache === days.length,
+      bypassed: context.bypassed || agenda.bypassed,
+    };
+  }
+
+  private slotsFor(
+    inputs: AgendaInputs,
+    service: AgendaContext['services'][string],
     barbers: readonly BarberRow[],
     from: LocalDate,
     to: LocalDate,
     excludeBookingId?: string,
-  ): Promise<Slot[]> {
+  ): Slot[] {
     if (barbers.length === 0) return [];
-    const now = this.clock.now();
-    // Obstacles just outside the range still matter through buffers; a day either side covers them.
-    const windowStart = new Date(localDayBounds(addDays(from, -1), shop.timezone).start);
-    const windowEnd = new Date(localDayBounds(addDays(to, 1), shop.timezone).end);
-    const data = await this.repo.scheduleData(
-      barbers.map((b) => b.id),
-      from,
-      to,
-      windowStart,
-      windowEnd,
-      now,
-      excludeBookingId,
-    );
+    const { context } = inputs;
+    const now = this.clock.now().getTime();
     const schedules = new Map<string, BarberSchedule>(
       barbers.map((b) => [b.id, { barberId: b.id, weeklyHours: [], weeklyBreaks: [], overrides: [], timeOff: [], busy: [] }]),
     );
-    for (const w of data.weekly) {
-      const range: WeeklyRange = { weekday: w.weekday, startMinute: w.start_minute, endMinute: w.end_minute };
-      const schedule = schedules.get(w.barber_id)!;
-      (w.kind === 'work' ? schedule.weeklyHours : schedule.weeklyBreaks).push(range);
+    for (const w of context.weekly) {
+      const schedule = schedules.get(w.barberId);
+      if (!schedule) continue;
+      (w.kind === 'work' ? schedule.weeklyHours : schedule.weeklyBreaks).push({ weekday: w.weekday, startMinute: w.startMinute, endMinute: w.endMinute });
     }
     const overrideIndex = new Map<string, { date: string; ranges: Array<{ startMinute: number; endMinute: number }> }>();
-    for (const o of data.overrides) {
-      const key = `${o.barber_id}|${o.on_date}`;
+    for (const o of context.overrides) {
+      const schedule = schedules.get(o.barberId);
+      if (!schedule || o.date < addDays(from, -1) || o.date > addDays(to, 1)) continue;
+      const key = `${o.barberId}|${o.date}`;
       let entry = overrideIndex.get(key);
       if (!entry) {
-        entry = { date: o.on_date, ranges: [] };
+        entry = { date: o.date, ranges: [] };
         overrideIndex.set(key, entry);
-        schedules.get(o.barber_id)!.overrides.push(entry);
+        schedule.overrides.push(entry);
       }
-      if (o.start_minute !== null && o.end_minute !== null) entry.ranges.push({ startMinute: o.start_minute, endMinute: o.end_minute });
+      if (o.startMinute !== null && o.endMinute !== null) entry.ranges.push({ startMinute: o.startMinute, endMinute: o.endMinute });
     }
-    for (const t of data.timeOff) schedules.get(t.barber_id)!.timeOff.push({ start: t.starts_at.getTime(), end: t.ends_at.getTime() });
-    for (const b of data.busy) schedules.get(b.barber_id)!.busy.push({ start: b.blocked_from.getTime(), end: b.blocked_to.getTime() });
-
+    const windowStart = localDayBounds(addDays(from, -1), context.timezone).start;
+    const windowEnd = localDayBounds(addDays(to, 1), context.timezone).end;
+    for (const t of context.timeOff) if (t.start < windowEnd && t.end > windowStart) schedules.get(t.barberId)?.timeOff.push({ start: t.start, end: t.end });
+    for (const b of inputs.bookings) {
+      if (b.id === excludeBookingId || !blocksTime(b, now) || b.blockedFrom >= windowEnd || b.blockedTo <= windowStart) continue;
+      schedules.get(b.barberId)?.busy.push({ start: b.blockedFrom, end: b.blockedTo });
+    }
     return computeSlots(
       {
-        timezone: shop.timezone,
+        timezone: context.timezone,
         from,
         to,
-        durationMinutes: service.duration_minutes,
-        bufferBeforeMinutes: service.buffer_before_minutes,
-        bufferAfterMinutes: service.buffer_after_minutes,
-        slotStepMinutes: shop.slot_step_minutes,
-        minNoticeMinutes: shop.min_notice_minutes,
-        horizonDays: shop.booking_horizon_days,
-        now: now.getTime(),
+        durationMinutes: service.durationMinutes,
+        bufferBeforeMinutes: service.bufferBeforeMinutes,
+        bufferAfterMinutes: service.bufferAfterMinutes,
+        slotStepMinutes: context.slotStepMinutes,
+        minNoticeMinutes: context.minNoticeMinutes,
+        horizonDays: context.bookingHorizonDays,
+        now,
       },
       [...schedules.values()],
     );
@@ -181,15 +268,18 @@ export class AvailabilityService {
 
   /**
    * "Any barber": one entry per start time. The suggested barber is the one with the fewest
-   * bookings that local day, so the agenda fills evenly; ties keep the shop's barber order.
+   * live bookings that local day, so the agenda fills evenly; ties keep the shop's barber order.
    */
-  private async mergeAnyBarber(shop: Shop, slots: Slot[]): Promise<AvailableSlot[]> {
+  private mergeAnyBarber(timezone: string, slots: Slot[], bookings: readonly AgendaBooking[]): AvailableSlot[] {
     if (slots.length === 0) return [];
-    const first = slots[0]!;
-    const last = slots[slots.length - 1]!;
-    const barberIds = [...new Set(slots.map((s) => s.barberId))];
-    const load = await this.repo.dailyLoad(barberIds, new Date(first.start - 86_400_000), new Date(last.end + 86_400_000), shop.timezone);
-    const localIso = shopTimeFormatter(shop.timezone);
+    const now = this.clock.now().getTime();
+    const localIso = shopTimeFormatter(timezone);
+    const load = new Map<string, number>();
+    for (const b of bookings) {
+      if (b.status !== 'confirmed' && !(b.status === 'pending' && blocksTime(b, now))) continue;
+      const key = `${b.barberId}|${localIso(b.start).slice(0, 10)}`;
+      load.set(key, (load.get(key) ?? 0) + 1);
+    }
     const out: AvailableSlot[] = [];
     for (let i = 0; i < slots.length; ) {
       const start = slots[i]!.start;
@@ -211,16 +301,10 @@ export class AvailabilityService {
   }
 
   /** Up to `limit` free slots nearest to `around`, searching forward a week from its day. */
-  async alternatives(shop: Shop, service: Service, barberId: string | undefined, around: Date, limit = 5, excludeBookingId?: string): Promise<AvailableSlot[]> {
-    const fromDay = localDateOf(Math.max(around.getTime(), this.clock.now().getTime()), shop.timezone);
-    const result = await this.availability({
-      shopId: shop.id,
-      serviceId: service.id,
-      from: fromDay,
-      to: addDays(fromDay, 7),
-      barberId,
-      excludeBookingId,
-    });
+  async alternatives(shopId: string, serviceId: string, barberId: string | undefined, around: Date, limit = 5, excludeBookingId?: string): Promise<AvailableSlot[]> {
+    const { context } = await this.inputs(shopId, around.getTime(), around.getTime() + 1);
+    const fromDay = localDateOf(Math.max(around.getTime(), this.clock.now().getTime()), context.timezone);
+    const result = await this.availability({ shopId, serviceId, from: fromDay, to: addDays(fromDay, 7), barberId, excludeBookingId });
     const target = around.getTime();
     return result.slots
       .filter((s) => s.start !== target || !barberId)
@@ -230,4 +314,9 @@ export class AvailabilityService {
       .map((x) => x.s)
       .sort((a, b) => a.start - b.start);
   }
+}
+
+/** Confirmed, completed and no-show bookings block their time; a hold only until it expires. */
+function blocksTime(booking: AgendaBooking, now: number): boolean {
+  return booking.status !== 'pending' || (booking.holdExpiresAt !== null && booking.holdExpiresAt > now);
 }

@@ -125,7 +125,7 @@ export class BookingsRepository {
   }
 
   /** Frees time still held by unpaid bookings whose hold ran out, before anyone books over it. */
-  async expireStaleHolds(db: Executor, now: Date, barberIds?: readonly string[], from?: Date, to?: Date): Promise<Array<{ id: string; shop_id: string }>> {
+  async expireStaleHolds(db: Executor, now: Date, barberIds?: readonly string[], from?: Date, to?: Date): Promise<Array<{ id: string; shop_id: string; starts_at: Date }>> {
     let q = db
       .updateTable('bookings')
       .set({ status: 'expired', updated_at: now })
@@ -133,7 +133,7 @@ export class BookingsRepository {
       .where('hold_expires_at', '<=', now);
     if (barberIds) q = q.where('barber_id', 'in', [...barberIds]);
     if (from && to) q = q.where('blocked_from', '<', to).where('blocked_to', '>', from);
-    const rows = await q.returning(['id', 'shop_id']).execute();
+    const rows = await q.returning(['id', 'shop_id', 'starts_at']).execute();
     if (rows.length > 0)
       await db
         .insertInto('booking_events')

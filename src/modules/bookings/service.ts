@@ -8,8 +8,7 @@ import { ProblemError, problems } from '../../platform/http/problem.js';
 import { money } from '../../platform/http/schemas.js';
 import { shopTimeFormatter, toSlotDto } from '../availability/format.js';
 import type { AvailabilityService } from '../availability/service.js';
-import { localDateOf, localDayBounds } from '../availability/slot-engine.js';
-import type { BarberRow } from '../availability/repository.js';
+import { localDayBounds } from '../availability/slot-engine.js';
 import { depositCents } from '../catalog/pricing.js';
 import type { ShopAccess } from '../catalog/shop-access.js';
 import * as policy from './policy.js';
@@ -37,6 +36,11 @@ export interface AgendaEvent {
   type: string;
   /** Event details, e.g. who cancelled and whether it was late. */
   data?: Record<string, unknown>;
+  /**
+   * Start times whose agenda changed (both the old and the new one on a reschedule), so
+   * caches drop just those days; absent means "anything of this shop's agenda may have".
+   */
+  starts?: Date[];
 }
 
 /** Hears about every committed change to a shop's agenda (cache invalidation, metrics). */
@@ -80,10 +84,10 @@ export class BookingsService {
    * The change has committed: a listener that fails (a queue outage, say) must not turn the
    * customer's successful request into an error. Failures go to `onListenerError`.
    */
-  private async emit(shopId: string, bookingId: string, type: string): Promise<void> {
+  private async emit(shopId: string, bookingId: string, type: string, starts?: Date[]): Promise<void> {
     for (const listener of this.listeners) {
       try {
-        await listener({ shopId, bookingId, type });
+        await listener({ shopId, bookingId, type, ...(starts ? { starts } : {}) });
       } catch (error) {
         this.onListenerError(error, type);
       }
@@ -97,8 +101,8 @@ export class BookingsService {
   }
 
   /** After a transaction that changed bookings on behalf of another module has committed. */
-  async announce(events: ReadonlyArray<{ shopId: string; bookingId: string; type: string }>): Promise<void> {
-    for (const e of events) await this.emit(e.shopId, e.bookingId, e.type);
+  async announce(events: ReadonlyArray<{ shopId: string; bookingId: string; type: string; starts?: Date[] }>): Promise<void> {
+    for (const e of events) await this.emit(e.shopId, e.bookingId, e.type, e.starts);
   }
 
   /**
@@ -156,7 +160,7 @@ export class BookingsService {
       throw await this.slotUnavailable(shop, service, input.barberId, start);
     };
 
-    const candidates = await this.freeBarbersAt(shop, service, start, input.barberId);
+    const candidates = await this.availability.freeBarbersAt(shop.id, service.id, start, input.barberId);
     if (candidates.length === 0) return replayOrUnavailable();
 
     const end = new Date(start.getTime() + service.duration_minutes * 60_000);
@@ -199,7 +203,7 @@ export class BookingsService {
           return dto;
         });
         if (body) {
-          await this.emit(shop.id, body.id, 'created');
+          await this.emit(shop.id, body.id, 'created', [start]);
           return { status: 201, body };
         }
       } catch (error) {
@@ -221,24 +225,8 @@ export class BookingsService {
     return { status: stored.status_code, body: stored.response_body };
   }
 
-  /**
-   * Barbers for whom `start` is an offered slot right now (working hours, breaks, overrides,
-   * time off, notice, horizon and step alignment all apply), in assignment order.
-   */
-  private async freeBarbersAt(shop: Shop, service: Service, start: Date, barberId: string | undefined, excludeBookingId?: string): Promise<BarberRow[]> {
-    const day = localDateOf(start.getTime(), shop.timezone);
-    let barbers = await this.availability.eligibleBarbers(shop.id, service.id);
-    if (barberId) {
-      barbers = barbers.filter((b) => b.id === barberId);
-      if (barbers.length === 0) throw problems.notFound('El barbero (o no realiza ese servicio)');
-    }
-    const slots = await this.availability.computeFor(shop, service, barbers, day, day, excludeBookingId);
-    const free = new Set(slots.filter((s) => s.start === start.getTime()).map((s) => s.barberId));
-    return barbers.filter((b) => free.has(b.id));
-  }
-
   private async slotUnavailable(shop: Shop, service: Service, barberId: string | undefined, start: Date, excludeBookingId?: string): Promise<ProblemError> {
-    const alternatives = await this.availability.alternatives(shop, service, barberId, start, 5, excludeBookingId);
+    const alternatives = await this.availability.alternatives(shop.id, service.id, barberId, start, 5, excludeBookingId);
     const format = shopTimeFormatter(shop.timezone);
     return problems.conflict('slot_unavailable', 'Ese horario ya no está disponible. Te sugerimos otros cercanos.', {
       alternatives: alternatives.map((s) => toSlotDto(s, format)),
@@ -322,7 +310,7 @@ export class BookingsService {
       await this.emitInTransaction(trx, view.shop_id, id, event.type, event.data);
       return { view: (await this.repo.findView(id, trx))!, type: event.type };
     });
-    await this.emit(result.view.shop_id, id, result.type);
+    await this.emit(result.view.shop_id, id, result.type, [result.view.starts_at]);
     return this.toDto(result.view);
   }
 
@@ -378,7 +366,7 @@ export class BookingsService {
     if (start.getTime() <= now.getTime()) throw problems.unprocessable('start_in_past', 'Ese horario ya pasó.');
 
     const { shop, service } = await this.availability.shopAndService(current.shop_id, current.service_id);
-    const free = await this.freeBarbersAt(shop, service, start, input.barberId, id);
+    const free = await this.availability.freeBarbersAt(shop.id, service.id, start, input.barberId, id);
     // Keep the customer's barber when possible.
     const ordered = [...free.filter((b) => b.id === current.barber_id), ...free.filter((b) => b.id !== current.barber_id)];
     if (ordered.length === 0) throw await this.slotUnavailable(shop, service, input.barberId, start, id);
@@ -390,7 +378,7 @@ export class BookingsService {
     };
     for (const barber of ordered) {
       try {
-        const view = await this.db.transaction().execute(async (trx) => {
+        const moved = await this.db.transaction().execute(async (trx) => {
           const locked = (await this.repo.lockForUpdate(trx, id))!;
           this.enforce(policy.canReschedule(this.facts(locked), actor, locked.cancellation_cutoff_minutes, this.clock.now()));
           await this.repo.lockBarberAgenda(trx, barber.id);
@@ -403,11 +391,11 @@ export class BookingsService {
             to: { start: start.toISOString(), barberId: barber.id },
           });
           await this.emitInTransaction(trx, locked.shop_id, id, 'rescheduled');
-          return (await this.repo.findView(id, trx))!;
+          return { view: (await this.repo.findView(id, trx))!, previousStart: locked.starts_at };
         });
-        if (view) {
-          await this.emit(view.shop_id, id, 'rescheduled');
-          return this.toDto(view);
+        if (moved) {
+          await this.emit(moved.view.shop_id, id, 'rescheduled', [moved.previousStart, start]);
+          return this.toDto(moved.view);
         }
       } catch (error) {
         if (!isExclusionViolation(error)) throw error;
@@ -463,7 +451,7 @@ export class BookingsService {
   /** Releases expired holds everywhere; run periodically so abandoned checkouts free their slots. */
   async expireHolds(): Promise<number> {
     const expired = await this.repo.expireStaleHolds(this.db, this.clock.now());
-    for (const row of expired) await this.emit(row.shop_id, row.id, 'hold_expired');
+    for (const row of expired) await this.emit(row.shop_id, row.id, 'hold_expired', [row.starts_at]);
     return expired.length;
   }
 
