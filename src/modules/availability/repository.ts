@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { DB, Service, Shop } from '../../platform/db/schema.js';
+import type { DB, DepositKind } from '../../platform/db/schema.js';
 
 export interface BarberRow {
   id: string;
@@ -14,7 +14,19 @@ export interface AgendaContext {
   slotStepMinutes: number;
   minNoticeMinutes: number;
   bookingHorizonDays: number;
-  services: Record<string, { active: boolean; durationMinutes: number; bufferBeforeMinutes: number; bufferAfterMinutes: number }>;
+  holdMinutes: number;
+  services: Record<
+    string,
+    {
+      active: boolean;
+      durationMinutes: number;
+      bufferBeforeMinutes: number;
+      bufferAfterMinutes: number;
+      priceCents: number;
+      depositKind: DepositKind;
+      depositValue: number;
+    }
+  >;
   /** Active barbers in assignment order; `serviceIds` null = performs every service. */
   barbers: Array<{ id: string; displayName: string; serviceIds: string[] | null }>;
   weekly: Array<{ barberId: string; weekday: number; startMinute: number; endMinute: number; kind: 'work' | 'break' }>;
@@ -43,20 +55,11 @@ export interface AgendaBooking {
 export class AvailabilityRepository {
   constructor(private readonly db: Kysely<DB>) {}
 
-  async shopAndService(shopId: string, serviceId: string): Promise<{ shop: Shop; service: Service } | undefined> {
-    const [shop, service] = await Promise.all([
-      this.db.selectFrom('shops').selectAll().where('id', '=', shopId).where('active', '=', true).executeTakeFirst(),
-      this.db.selectFrom('services').selectAll().where('id', '=', serviceId).where('shop_id', '=', shopId).executeTakeFirst(),
-    ]);
-    if (!shop || !service) return undefined;
-    return { shop, service };
-  }
-
   /** The shop's setup for availability, or undefined when the shop does not exist or is inactive. */
   async agendaContext(shopId: string, sinceDate: string, sinceInstant: Date): Promise<AgendaContext | undefined> {
     const shop = await this.db
       .selectFrom('shops')
-      .select(['id', 'timezone', 'slot_step_minutes', 'min_notice_minutes', 'booking_horizon_days'])
+      .select(['id', 'timezone', 'slot_step_minutes', 'min_notice_minutes', 'booking_horizon_days', 'hold_minutes'])
       .where('id', '=', shopId)
       .where('active', '=', true)
       .executeTakeFirst();
@@ -65,7 +68,7 @@ export class AvailabilityRepository {
     const [services, barbers, barberServices, weekly, overrides, timeOff] = await Promise.all([
       this.db
         .selectFrom('services')
-        .select(['id', 'active', 'duration_minutes', 'buffer_before_minutes', 'buffer_after_minutes'])
+        .select(['id', 'active', 'duration_minutes', 'buffer_before_minutes', 'buffer_after_minutes', 'price_cents', 'deposit_kind', 'deposit_value'])
         .where('shop_id', '=', shopId)
         .execute(),
       this.db
@@ -103,10 +106,19 @@ export class AvailabilityRepository {
       slotStepMinutes: shop.slot_step_minutes,
       minNoticeMinutes: shop.min_notice_minutes,
       bookingHorizonDays: shop.booking_horizon_days,
+      holdMinutes: shop.hold_minutes,
       services: Object.fromEntries(
         services.map((s) => [
           s.id,
-          { active: s.active, durationMinutes: s.duration_minutes, bufferBeforeMinutes: s.buffer_before_minutes, bufferAfterMinutes: s.buffer_after_minutes },
+          {
+            active: s.active,
+            durationMinutes: s.duration_minutes,
+            bufferBeforeMinutes: s.buffer_before_minutes,
+            bufferAfterMinutes: s.buffer_after_minutes,
+            priceCents: Number(s.price_cents),
+            depositKind: s.deposit_kind,
+            depositValue: Number(s.deposit_value),
+          },
         ]),
       ),
       barbers: barbers.map((b) => ({ id: b.id, displayName: b.display_name, serviceIds: performs.get(b.id) ?? null })),

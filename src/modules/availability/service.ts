@@ -69,6 +69,11 @@ export interface AvailabilityResult {
   slots: AvailableSlot[];
 }
 
+export interface Bookable {
+  shop: Pick<Shop, 'id' | 'timezone' | 'hold_minutes'>;
+  service: Pick<Service, 'id' | 'duration_minutes' | 'buffer_before_minutes' | 'buffer_after_minutes' | 'price_cents' | 'deposit_kind' | 'deposit_value'>;
+}
+
 interface AgendaInputs {
   context: AgendaContext;
   bookings: AgendaBooking[];
@@ -114,11 +119,25 @@ export class AvailabilityService {
     };
   }
 
-  async shopAndService(shopId: string, serviceId: string): Promise<{ shop: Shop; service: Service }> {
-    const found = await this.repo.shopAndService(shopId, serviceId);
-    if (!found) throw problems.notFound('La barbería o el servicio');
-    if (!found.service.active) throw problems.unprocessable('service_inactive', 'Ese servicio ya no se ofrece.');
-    return found;
+  /**
+   * What a booking needs to know about the shop and service, from the cached setup. Prices
+   * and rules are as current as the last committed catalog change (which drops the entry).
+   */
+  async bookable(shopId: string, serviceId: string): Promise<Bookable> {
+    const { context } = await this.inputs(shopId, 0, 0);
+    const { service } = this.eligible(context, serviceId, undefined);
+    return {
+      shop: { id: context.shopId, timezone: context.timezone, hold_minutes: context.holdMinutes },
+      service: {
+        id: serviceId,
+        duration_minutes: service.durationMinutes,
+        buffer_before_minutes: service.bufferBeforeMinutes,
+        buffer_after_minutes: service.bufferAfterMinutes,
+        price_cents: service.priceCents,
+        deposit_kind: service.depositKind,
+        deposit_value: service.depositValue,
+      },
+    };
   }
 
   async availability(request: AvailabilityRequest): Promise<AvailabilityResult> {
@@ -183,6 +202,7 @@ export class AvailabilityService {
     };
     const loadDays = async (indexes: number[]): Promise<AgendaBooking[][]> => {
       const wanted = indexes.map((i) => days[i]!);
+      if (wanted.length === 0) return [];
       const first = Date.parse(`${wanted[0]}T00:00:00Z`);
       const last = Date.parse(`${wanted[wanted.length - 1]}T00:00:00Z`) + DAY_MS;
       const byDay = new Map<string, AgendaBooking[]>(wanted.map((d) => [d, []]));

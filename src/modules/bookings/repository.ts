@@ -166,12 +166,34 @@ export class BookingsRepository {
     return row !== undefined;
   }
 
-  insert(trx: Transaction<DB>, values: Insertable<BookingsTable>): Promise<{ id: string }> {
-    return trx.insertInto('bookings').values(values).returning('id').executeTakeFirstOrThrow();
+  /**
+   * Under the barber's agenda lock: releases the barber's holds that ran out over [from, to)
+   * (recording their events), and tells whether a live booking still overlaps it. One round
+   * trip instead of three on every booking; the statement's snapshot still shows the released
+   * holds as pending, so the overlap test skips holds that ran out by their time, not status.
+   */
+  async releaseExpiredAndCheckOverlap(trx: Transaction<DB>, barberId: string, from: Date, to: Date, now: Date, excludeId?: string): Promise<boolean> {
+    const result = await sql<{ overlaps: boolean }>`
+      with expired as (
+        update bookings set status = 'expired', updated_at = ${now}
+        where barber_id = ${barberId} and status = 'pending' and hold_expires_at <= ${now}
+          and blocked_from < ${to} and blocked_to > ${from}
+        returning id
+      ), recorded as (
+        insert into booking_events (booking_id, type, actor_id, data)
+        select id, 'hold_expired', null, '{}'::jsonb from expired
+      )
+      select exists (
+        select 1 from bookings
+        where barber_id = ${barberId} and blocked_from < ${to} and blocked_to > ${from}
+          and (status in ('confirmed', 'completed', 'no_show') or (status = 'pending' and hold_expires_at > ${now}))
+          and id <> ${excludeId ?? '00000000-0000-0000-0000-000000000000'}
+      ) as overlaps`.execute(trx);
+    return result.rows[0]!.overlaps;
   }
 
-  async setResponseTime(trx: Transaction<DB>, id: string, ms: number): Promise<void> {
-    await trx.updateTable('bookings').set({ response_time_ms: Math.max(0, Math.round(ms)) }).where('id', '=', id).execute();
+  insert(trx: Transaction<DB>, values: Insertable<BookingsTable>): Promise<{ id: string }> {
+    return trx.insertInto('bookings').values(values).returning('id').executeTakeFirstOrThrow();
   }
 
   async addEvent(db: Executor, bookingId: string, type: string, actorId: string | null, data: Record<string, unknown> = {}): Promise<void> {

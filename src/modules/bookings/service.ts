@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Clock } from '../../platform/clock.js';
 import { ARGENTINA_TIMEZONE } from '../../platform/db/database.js';
-import type { BookingStatus, DB, Service, Shop } from '../../platform/db/schema.js';
+import type { BookingStatus, DB } from '../../platform/db/schema.js';
 import type { Principal } from '../../platform/http/access.js';
 import { ProblemError, problems } from '../../platform/http/problem.js';
 import { money } from '../../platform/http/schemas.js';
 import { shopTimeFormatter, toSlotDto } from '../availability/format.js';
-import type { AvailabilityService } from '../availability/service.js';
+import type { AvailabilityService, Bookable } from '../availability/service.js';
 import { localDayBounds } from '../availability/slot-engine.js';
 import { depositCents } from '../catalog/pricing.js';
 import type { ShopAccess } from '../catalog/shop-access.js';
@@ -149,7 +149,7 @@ export class BookingsService {
 
     const now = this.clock.now();
     const start = new Date(input.start);
-    const { shop, service } = await this.availability.shopAndService(input.shopId, input.serviceId);
+    const { shop, service } = await this.availability.bookable(input.shopId, input.serviceId);
     if (start.getTime() <= now.getTime()) throw problems.unprocessable('start_in_past', 'Ese horario ya pasó.');
 
     // A retry racing its own first attempt finds the slot taken by that attempt: the first
@@ -177,8 +177,7 @@ export class BookingsService {
           if (key && !(await this.repo.claimIdempotencyKey(trx, principal.userId, IDEMPOTENCY_SCOPE, key, requestHash)))
             throw new ReplayStoredResponse();
           await this.repo.lockBarberAgenda(trx, barber.id);
-          await this.repo.expireStaleHolds(trx, now, [barber.id], blockedFrom, blockedTo);
-          if (await this.repo.overlapsLiveBooking(trx, barber.id, blockedFrom, blockedTo)) return null;
+          if (await this.repo.releaseExpiredAndCheckOverlap(trx, barber.id, blockedFrom, blockedTo, now)) return null;
           const { id } = await this.repo.insert(trx, {
             shop_id: shop.id,
             barber_id: barber.id,
@@ -193,13 +192,14 @@ export class BookingsService {
             deposit_cents: deposit,
             hold_expires_at: status === 'pending' ? new Date(now.getTime() + shop.hold_minutes * 60_000) : null,
             customer_note: input.note,
+            // What the seed's BI reports as booking response time: the request up to its insert.
+            response_time_ms: Math.max(0, Math.round(options.elapsedMs())),
           });
           await this.repo.addEvent(trx, id, 'created', principal.userId, { status, barberId: barber.id, start: start.toISOString() });
           await this.emitInTransaction(trx, shop.id, id, 'created');
           const view = await this.repo.findView(id, trx);
           const dto = this.toDto(view!);
           if (key) await this.repo.completeIdempotencyKey(trx, principal.userId, IDEMPOTENCY_SCOPE, key, 201, dto);
-          await this.repo.setResponseTime(trx, id, options.elapsedMs());
           return dto;
         });
         if (body) {
@@ -225,7 +225,7 @@ export class BookingsService {
     return { status: stored.status_code, body: stored.response_body };
   }
 
-  private async slotUnavailable(shop: Shop, service: Service, barberId: string | undefined, start: Date, excludeBookingId?: string): Promise<ProblemError> {
+  private async slotUnavailable(shop: Bookable['shop'], service: Bookable['service'], barberId: string | undefined, start: Date, excludeBookingId?: string): Promise<ProblemError> {
     const alternatives = await this.availability.alternatives(shop.id, service.id, barberId, start, 5, excludeBookingId);
     const format = shopTimeFormatter(shop.timezone);
     return problems.conflict('slot_unavailable', 'Ese horario ya no está disponible. Te sugerimos otros cercanos.', {
@@ -365,7 +365,7 @@ export class BookingsService {
     const start = new Date(input.start);
     if (start.getTime() <= now.getTime()) throw problems.unprocessable('start_in_past', 'Ese horario ya pasó.');
 
-    const { shop, service } = await this.availability.shopAndService(current.shop_id, current.service_id);
+    const { shop, service } = await this.availability.bookable(current.shop_id, current.service_id);
     const free = await this.availability.freeBarbersAt(shop.id, service.id, start, input.barberId, id);
     // Keep the customer's barber when possible.
     const ordered = [...free.filter((b) => b.id === current.barber_id), ...free.filter((b) => b.id !== current.barber_id)];
@@ -382,8 +382,7 @@ export class BookingsService {
           const locked = (await this.repo.lockForUpdate(trx, id))!;
           this.enforce(policy.canReschedule(this.facts(locked), actor, locked.cancellation_cutoff_minutes, this.clock.now()));
           await this.repo.lockBarberAgenda(trx, barber.id);
-          await this.repo.expireStaleHolds(trx, now, [barber.id], blocked.blocked_from, blocked.blocked_to);
-          if (await this.repo.overlapsLiveBooking(trx, barber.id, blocked.blocked_from, blocked.blocked_to, id)) return null;
+          if (await this.repo.releaseExpiredAndCheckOverlap(trx, barber.id, blocked.blocked_from, blocked.blocked_to, now, id)) return null;
           await this.repo.moveTo(trx, id, { barber_id: barber.id, starts_at: start, ends_at: end, ...blocked }, now);
           await this.repo.addEvent(trx, id, 'rescheduled', principal.userId, {
             by: actor,
