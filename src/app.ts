@@ -30,6 +30,7 @@ import { MercadoPagoClient } from './modules/payments/mercadopago/client.js';
 import { PaymentsRepository } from './modules/payments/repository.js';
 import { paymentsRoutes } from './modules/payments/routes.js';
 import { PaymentsService } from './modules/payments/service.js';
+import { TEST_CRASH_ENV, testCrashPoint } from './modules/payments/crash-points.js';
 import { SecretBox, parseKeyRing } from './platform/crypto/secret-box.js';
 import { resolveDataKeys, resolveWebhookSecret } from './platform/secrets.js';
 import { BookingsRepository } from './modules/bookings/repository.js';
@@ -124,7 +125,12 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     audit,
     queue,
     clock,
-    { publicBaseUrl: config.publicBaseUrl, commissionBasisPoints: config.mercadopago.commissionBasisPoints },
+    {
+      publicBaseUrl: config.publicBaseUrl,
+      commissionBasisPoints: config.mercadopago.commissionBasisPoints,
+      // Test-only crash injection; testCrashPoint refuses it under NODE_ENV=production.
+      crashAt: testCrashPoint(config.env, process.env[TEST_CRASH_ENV]),
+    },
     (level, message, data) => app.log[level](data ?? {}, message),
     {
       clientId: deps.mercadopago?.clientId ?? config.mercadopago.clientId,
@@ -142,6 +148,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   const metrics = createMetrics({ db, queue, clock });
   bookings.onAgendaChange(metrics.onAgendaChange);
+  payments.onTransition(metrics.onPaymentTransition);
   cacheObservers.push(metrics.observeCache);
   // Ids and kinds only reach this log, never addresses, phones or message texts.
   const notificationRoutes = setupNotifications({ db, config, clock, queue, bookings, log: (msg, data) => app.log.info(data ?? {}, msg) });

@@ -251,6 +251,28 @@ describe('business metrics', () => {
     }
     expect((await scrape()).text).not.toContain('barberpro_invoices');
   });
+
+  it('reports the 24 h payment success ratio from finished payments only, and no value at all when none finished', async () => {
+    const now = ctx.clock.now().getTime();
+    const at = (hoursAgo: number) => new Date(now - hoursAgo * 3_600_000);
+    const insert = (rows: Array<[string, Date]>) =>
+      ctx.database.db
+        .insertInto('payments')
+        .values(rows.map(([status, created_at]) => ({ status: status as 'approved', amount_cents: 100_000, created_at })))
+        .execute();
+    await ctx.database.db.deleteFrom('payments').execute();
+    // Open checkouts and pending payments have not finished; a rejection from yesterday is outside the window.
+    await insert([['checkout', at(1)], ['pending', at(2)], ['rejected', at(25)]]);
+    const none = await scrape();
+    expect(none.text).toContain('# TYPE barberpro_payment_success_ratio gauge');
+    expect(find(none.samples, 'barberpro_payment_success_ratio')).toEqual([]);
+    expect(value(none.samples, 'barberpro_metrics_collector_success', { collector: 'payment_outcomes' })).toBe(1);
+
+    // A refunded or charged-back payment was collected first: it counts as a success.
+    await insert([['approved', at(1)], ['approved', at(3)], ['refunded', at(5)], ['charged_back', at(6)], ['rejected', at(2)], ['rejected', at(23)], ['review', at(1)]]);
+    const { samples } = await scrape();
+    expect(value(samples, 'barberpro_payment_success_ratio', { window: '24h' })).toBe(4 / 6);
+  });
 });
 
 describe('when PostgreSQL is unreachable', () => {

@@ -153,8 +153,21 @@ interface Snapshot {
   activeHolds?: Array<{ region: string | null; count: number }>;
   queue?: Record<JobName, QueueDepth>;
   optional: Partial<Record<OptionalTable, Array<{ status: string; count: number }>>>;
+  paymentOutcomes?: { succeeded: number; failed: number };
   success: Record<string, boolean>;
 }
+
+/** Payment statuses that mean the money was collected, even if later refunded or disputed. */
+const SUCCEEDED_PAYMENT_STATUSES = ['approved', 'partially_refunded', 'refunded', 'charged_back', 'disputed'] as const;
+/** MercadoPago's rejected and cancelled payments are both stored as rejected. */
+const FAILED_PAYMENT_STATUSES = ['rejected'] as const;
+const PAYMENT_SUCCESS_WINDOW_MS = 24 * 60 * 60_000;
+
+/**
+ * A committed payment change, as PaymentsService.onTransition reports it (structural, so the
+ * platform does not depend on the payments module).
+ */
+export type PaymentTransitionEvent = { type: 'status_changed'; to: string } | { type: 'refund_recorded'; refundCents: number };
 
 export class AppMetrics {
   readonly registry = new Registry();
@@ -167,8 +180,11 @@ export class AppMetrics {
   readonly cacheRequests: Counter<'cache' | 'result'>;
   readonly bookingsCreated: Counter<'region'>;
   readonly agendaEvents: Counter<'type' | 'region'>;
+  readonly paymentsApplied: Counter<'status'>;
+  readonly refunds: Counter;
+  readonly refundedCentavos: Counter;
 
-  private readonly optionalGauges: Record<OptionalTable, Gauge<'status'>>;
+  private readonly optionalGauges: Record<OptionalTable, Array<{ name: string; gauge: Gauge<string> }>>;
 
   private readonly db: Kysely<DB>;
   private readonly queue: JobQueue;
@@ -232,6 +248,23 @@ export class AppMetrics {
       registers,
     });
 
+    this.paymentsApplied = new Counter({
+      name: 'barberpro_payments_applied_total',
+      help: 'Payment status changes committed by this process, by the new status (approved, rejected, refunded, charged_back …); re-applying a status a payment already has does not count.',
+      labelNames: ['status'],
+      registers,
+    });
+    this.refunds = new Counter({
+      name: 'barberpro_refunds_total',
+      help: 'Refunds MercadoPago confirmed and this process recorded in the ledger (each once).',
+      registers,
+    });
+    this.refundedCentavos = new Counter({
+      name: 'barberpro_refunded_centavos_total',
+      help: 'Money of those refunds, in integer centavos (ARS).',
+      registers,
+    });
+
     // Scrape-time gauges: each collect() reads its part of one shared snapshot, so a scrape
     // costs one query per source however many gauges read it.
     const snapshot = () => this.snapshot();
@@ -288,9 +321,26 @@ export class AppMetrics {
       });
       return gauge;
     };
+    // A label, not a bare gauge: prom-client always exports an unlabelled gauge (as 0), and a
+    // window with no finished payment has no ratio at all, not a ratio of 0.
+    const successRatio: Gauge<'window'> = new Gauge({
+      name: 'barberpro_payment_success_ratio',
+      help: 'Of the payments started in the last 24 h that have finished, the share collected: approved (including later refunded or disputed) / (that + rejected or cancelled). Absent when none has finished (database-wide).',
+      labelNames: ['window'],
+      registers: [], // registered with the payments table (see refreshOptionalTables)
+      async collect() {
+        const { paymentOutcomes } = await snapshot();
+        successRatio.reset();
+        const finished = paymentOutcomes ? paymentOutcomes.succeeded + paymentOutcomes.failed : 0;
+        if (paymentOutcomes && finished > 0) successRatio.set({ window: '24h' }, paymentOutcomes.succeeded / finished);
+      },
+    });
     this.optionalGauges = {
-      payments: optionalGauge('payments', 'Payments in the database by status, counted at scrape time (database-wide).'),
-      invoices: optionalGauge('invoices', 'Invoices in the database by status (issued, pending …), counted at scrape time (database-wide).'),
+      payments: [
+        { name: 'barberpro_payments', gauge: optionalGauge('payments', 'Payments in the database by status, counted at scrape time (database-wide).') },
+        { name: 'barberpro_payment_success_ratio', gauge: successRatio },
+      ],
+      invoices: [{ name: 'barberpro_invoices', gauge: optionalGauge('invoices', 'Invoices in the database by status (issued, pending …), counted at scrape time (database-wide).') }],
     };
 
     const collectorSuccess: Gauge<'collector'> = new Gauge({
@@ -317,6 +367,15 @@ export class AppMetrics {
       this.agendaEvents.inc({ type: event.type, region });
       if (event.type === 'created') this.bookingsCreated.inc({ region });
     });
+  };
+
+  /** A payments.onTransition listener: counts real changes only (the service emits each once, after commit). */
+  readonly onPaymentTransition = (event: PaymentTransitionEvent): void => {
+    if (event.type === 'status_changed') this.paymentsApplied.inc({ status: event.to });
+    else {
+      this.refunds.inc();
+      this.refundedCentavos.inc(event.refundCents);
+    }
   };
 
   /**
@@ -359,12 +418,12 @@ export class AppMetrics {
       return; // keep what we had; the snapshot reports the database as failing
     }
     for (const table of OPTIONAL_TABLES) {
-      const gauge = this.optionalGauges[table];
+      const gauges = this.optionalGauges[table];
       if (present.has(table) && !this.presentTables.has(table)) {
-        this.registry.registerMetric(gauge);
+        for (const { gauge } of gauges) this.registry.registerMetric(gauge);
         this.presentTables.add(table);
       } else if (!present.has(table) && this.presentTables.has(table)) {
-        this.registry.removeSingleMetric(`barberpro_${table}`);
+        for (const { name } of gauges) this.registry.removeSingleMetric(name);
         this.presentTables.delete(table);
       }
     }
@@ -391,7 +450,8 @@ export class AppMetrics {
       }
     };
     const now = this.clock.now();
-    const [bookings, activeHolds, queue, ...optional] = await Promise.all([
+    const since = new Date(now.getTime() - PAYMENT_SUCCESS_WINDOW_MS);
+    const [bookings, activeHolds, queue, paymentOutcomes, ...optional] = await Promise.all([
       attempt('bookings', () =>
         this.bounded((db) =>
           db
@@ -415,6 +475,18 @@ export class AppMetrics {
         ),
       ),
       attempt('queue', () => this.queue.depths()),
+      this.presentTables.has('payments')
+        ? attempt('payment_outcomes', () =>
+            this.bounded(async (db) => {
+              const result = await sql<{ succeeded: number; failed: number }>`
+                select count(*) filter (where status in (${sql.join([...SUCCEEDED_PAYMENT_STATUSES])}))::int as succeeded,
+                       count(*) filter (where status in (${sql.join([...FAILED_PAYMENT_STATUSES])}))::int as failed
+                from payments
+                where created_at >= ${since}`.execute(db);
+              return result.rows[0] ?? { succeeded: 0, failed: 0 };
+            }),
+          )
+        : Promise.resolve(undefined),
       ...[...this.presentTables].map((table) =>
         attempt(table, () =>
           this.bounded(async (db) => {
@@ -429,6 +501,7 @@ export class AppMetrics {
     if (bookings) snapshot.bookings = bookings.map((r) => ({ region: r.region, status: r.status, count: Number(r.count) }));
     if (activeHolds) snapshot.activeHolds = activeHolds.map((r) => ({ region: r.region, count: Number(r.count) }));
     if (queue) snapshot.queue = queue;
+    if (paymentOutcomes) snapshot.paymentOutcomes = { succeeded: Number(paymentOutcomes.succeeded), failed: Number(paymentOutcomes.failed) };
     for (const entry of optional) if (entry) snapshot.optional[entry[0]] = entry[1];
     return snapshot;
   }

@@ -91,6 +91,36 @@ async function heldBookingWithCheckout() {
 
 const bookingStatus = async (id: string) => json(await ctx.app.inject({ url: `/api/v1/bookings/${id}`, headers: customer.auth })).status as string;
 
+const paymentRow = (bookingId: string) => ctx.database.db.selectFrom('payments').selectAll().where('booking_id', '=', bookingId).executeTakeFirstOrThrow();
+
+/** Waits until every stored notification has been processed (duplicates included). */
+const notificationsDrained = () =>
+  waitFor(
+    async () => (await sql<{ n: number }>`select count(*)::int as n from payment_notifications where processed_at is null`.execute(ctx.database.db)).rows[0]!.n,
+    (n) => n === 0,
+  );
+
+/** Audit rows about one MercadoPago payment (its own events and its ledger entries), counted by type. */
+async function auditCounts(mpPaymentId: number | string): Promise<Record<string, number>> {
+  const rows = await sql<{ event_type: string; n: number }>`
+    select event_type, count(*)::int as n from audit_log
+    where payload->>'mpPaymentId' = ${String(mpPaymentId)} or payload->>'paymentRef' = ${`mp:${mpPaymentId}`}
+    group by event_type`.execute(ctx.database.db);
+  return Object.fromEntries(rows.rows.map((r) => [r.event_type, r.n]));
+}
+
+/** One sample of the /metrics text (undefined when the series is absent). */
+function metricValue(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  for (const line of text.split('\n')) {
+    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const have = (m[2] ?? '').split(',').filter(Boolean);
+    if (wanted.length === have.length && wanted.every((w) => have.includes(w))) return Number(m[3]);
+  }
+  return undefined;
+}
+
 describe('paying a deposit with MercadoPago', () => {
   it('a customer pays in the sandbox and the booking confirms; ledger balances and the audit trail records it', async () => {
     const { booking, checkout, preferenceId } = await heldBookingWithCheckout();
@@ -247,6 +277,127 @@ describe('paying a deposit with MercadoPago', () => {
     const checkout = await ctx.app.inject({ method: 'POST', url: `/api/v1/bookings/${b.id}/checkout`, headers: customer.auth });
     expect(checkout.statusCode, checkout.body).toBe(201);
     expect(json(checkout).amount).toEqual({ amountCents: 200_000, currency: 'ARS' });
+  });
+
+  it('a chargeback is recorded once under duplicated webhooks, keeps the booking, shows in the shop’s statement, and a won dispute reverses it', async () => {
+    const { booking, preferenceId } = await heldBookingWithCheckout();
+    const { paymentId } = sandbox.pay(preferenceId, { cardholderName: 'APRO' });
+    await waitFor(() => bookingStatus(booking.id), (s) => s === 'confirmed');
+    const ref = `mp:${paymentId}`;
+    const day = new Date(ctx.clock.now().getTime() - 3 * 3_600_000).toISOString().slice(0, 10);
+    const statement = async () =>
+      json(await ctx.app.inject({ url: `/api/v1/shops/${shop.shopId}/payouts?from=${day}&to=${new Date(Date.now() + 86_400_000).toISOString().slice(0, 10)}`, headers: shop.owner.auth }));
+    const before = await statement();
+
+    sandbox.chargeback(paymentId);
+    await waitFor(() => paymentRow(booking.id), (p) => p.status === 'charged_back');
+    await sandbox.deliver(paymentId, { duplicates: 20, shuffle: true, concurrent: true });
+    await sandbox.idle();
+    await notificationsDrained();
+
+    expect(await paymentRow(booking.id)).toMatchObject({ status: 'charged_back', mp_status: 'charged_back', refunded_cents: 0 });
+    // The service was booked and paid for: the booking stays; the dispute is between the shop and MercadoPago.
+    expect(await bookingStatus(booking.id)).toBe('confirmed');
+    const entries = await ctx.database.db.selectFrom('ledger_entries').select(['id', 'kind']).where('payment_ref', '=', ref).orderBy('occurred_at').orderBy('created_at').execute();
+    expect(entries.map((e) => e.kind)).toEqual(['payment_collected', 'chargeback']);
+    const chargeback = await ctx.database.db.selectFrom('ledger_postings').select(['account_code', 'amount_cents', 'line_type']).where('entry_id', '=', entries[1]!.id).orderBy('amount_cents').execute();
+    expect(chargeback).toEqual([
+      { account_code: 'mp_clearing', amount_cents: -500_000, line_type: 'chargeback' },
+      { account_code: `shop:${shop.shopId}:payable`, amount_cents: 500_000, line_type: 'chargeback' },
+    ]);
+    expect(await auditCounts(paymentId)).toEqual({ 'payment.approved': 1, 'ledger.payment_collected': 1, 'payment.charged_back': 1, 'ledger.chargeback': 1 });
+    // The shop's statement carries the debit, and its balance drops by it.
+    const after = await statement();
+    expect(after.chargebacks.amountCents - before.chargebacks.amountCents).toBe(500_000);
+    expect(before.balance.amountCents - after.balance.amountCents).toBe(500_000);
+    // Nothing is owed to the customer either: the money already went back through the card issuer.
+    expect(await ctx.app.services.payments.executePendingRefunds()).toBe(0);
+    expect(await ctx.database.db.selectFrom('refunds').select('id').where('booking_id', '=', booking.id).execute()).toEqual([]);
+
+    // The shop wins the dispute: the money comes back, once.
+    sandbox.reverseChargeback(paymentId);
+    await waitFor(() => paymentRow(booking.id), (p) => p.status === 'approved');
+    await sandbox.deliver(paymentId, { duplicates: 10, shuffle: true, concurrent: true });
+    await sandbox.idle();
+    await notificationsDrained();
+    const final = await ctx.database.db.selectFrom('ledger_entries').select('kind').where('payment_ref', '=', ref).orderBy('occurred_at').orderBy('created_at').execute();
+    expect(final.map((e) => e.kind)).toEqual(['payment_collected', 'chargeback', 'chargeback_reversal']);
+    expect(await auditCounts(paymentId)).toEqual({
+      'payment.approved': 1,
+      'ledger.payment_collected': 1,
+      'payment.charged_back': 1,
+      'ledger.chargeback': 1,
+      'payment.chargeback_reversed': 1,
+      'ledger.chargeback_reversal': 1,
+    });
+    const reversed = await statement();
+    expect(reversed.chargebacks.amountCents).toBe(before.chargebacks.amountCents);
+    expect(reversed.balance.amountCents).toBe(before.balance.amountCents);
+    const check = json(await ctx.app.inject({ url: '/api/v1/admin/ledger/check', headers: (await ctx.createUser('admin')).auth }));
+    expect(check).toMatchObject({ ok: true, unbalancedEntries: [], approvedPaymentsWithoutPostings: [] });
+  });
+
+  it('payment metrics move with real payments: each status change once, refunds in count and centavos, the 24 h success ratio', async () => {
+    const admin = await ctx.createUser('admin');
+    const scrape = async () => {
+      const res = await ctx.app.inject({ url: '/metrics', headers: admin.auth });
+      expect(res.statusCode).toBe(200);
+      return res.body;
+    };
+    const applied = (text: string, status: string) => metricValue(text, 'barberpro_payments_applied_total', { status }) ?? 0;
+    const start = await scrape();
+
+    const paid = await heldBookingWithCheckout();
+    const { paymentId } = sandbox.pay(paid.preferenceId, { cardholderName: 'APRO' });
+    await waitFor(() => bookingStatus(paid.booking.id), (s) => s === 'confirmed');
+    await sandbox.deliver(paymentId, { duplicates: 10, concurrent: true });
+    await sandbox.idle();
+    await notificationsDrained();
+    const approved = await scrape();
+    expect(applied(approved, 'approved') - applied(start, 'approved')).toBe(1);
+
+    const rejected = await heldBookingWithCheckout();
+    sandbox.pay(rejected.preferenceId, { cardholderName: 'OTHE' });
+    await waitFor(() => bookingStatus(rejected.booking.id), (s) => s === 'expired');
+    await sandbox.idle();
+    await notificationsDrained();
+    const afterRejection = await scrape();
+    expect(applied(afterRejection, 'rejected') - applied(approved, 'rejected')).toBe(1);
+    expect(applied(afterRejection, 'approved')).toBe(applied(approved, 'approved'));
+
+    // The ratio is what the payments table says about the last 24 h.
+    const statuses = (await ctx.database.db.selectFrom('payments').select('status').where('created_at', '>=', new Date(ctx.clock.now().getTime() - 86_400_000)).execute()).map((p) => p.status);
+    const succeeded = statuses.filter((st) => ['approved', 'partially_refunded', 'refunded', 'charged_back', 'disputed'].includes(st)).length;
+    const failed = statuses.filter((st) => st === 'rejected').length;
+    expect(failed).toBeGreaterThan(0);
+    expect(metricValue(afterRejection, 'barberpro_payment_success_ratio', { window: '24h' })).toBeCloseTo(succeeded / (succeeded + failed), 12);
+    expect(metricValue(afterRejection, 'barberpro_payments', { status: 'rejected' })).toBe(failed);
+
+    // A cancellation before the cut-off refunds the deposit: one refund, its centavos, one status change.
+    const refundsBefore = metricValue(afterRejection, 'barberpro_refunds_total') ?? 0;
+    const centavosBefore = metricValue(afterRejection, 'barberpro_refunded_centavos_total') ?? 0;
+    const ledgerRefunds = async () =>
+      (
+        await sql<{ n: number; cents: number }>`
+          select count(distinct e.id)::int as n, coalesce(sum(p.amount_cents) filter (where p.amount_cents > 0), 0)::bigint as cents
+          from ledger_entries e join ledger_postings p on p.entry_id = e.id and p.line_type = 'refund'
+          where e.kind = 'refund'`.execute(ctx.database.db)
+      ).rows[0]!;
+    const ledgerBefore = await ledgerRefunds();
+    expect((await ctx.app.inject({ method: 'POST', url: `/api/v1/bookings/${paid.booking.id}/cancel`, headers: customer.auth, payload: {} })).statusCode).toBe(200);
+    await ctx.app.services.payments.reconcile();
+    await sandbox.idle();
+    await notificationsDrained();
+    await ctx.app.services.payments.reconcile();
+    const refunded = await scrape();
+    const ledgerAfter = await ledgerRefunds();
+    // The counters agree with the ledger: every refund recorded since, exactly once.
+    expect(ledgerAfter.n - ledgerBefore.n).toBe(1);
+    expect(Number(ledgerAfter.cents) - Number(ledgerBefore.cents)).toBe(500_000);
+    expect(metricValue(refunded, 'barberpro_refunds_total')).toBe(refundsBefore + 1);
+    expect(metricValue(refunded, 'barberpro_refunded_centavos_total')).toBe(centavosBefore + 500_000);
+    expect(applied(refunded, 'refunded') - applied(afterRejection, 'refunded')).toBe(1);
+    expect(await paymentRow(paid.booking.id)).toMatchObject({ status: 'refunded', refunded_cents: 500_000 });
   });
 
   it('a notification that failed to process is caught up by reconciliation (nothing approved is lost)', async () => {

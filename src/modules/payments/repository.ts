@@ -123,16 +123,44 @@ export class PaymentsRepository {
     return this.db.selectFrom('payments').selectAll().where('booking_id', '=', bookingId).orderBy('created_at').execute();
   }
 
-  /** Checkouts and pending payments of bookings still waiting, for reconciliation. */
-  openPayments(limit: number) {
+  /**
+   * Checkouts and pending payments of bookings still waiting, for reconciliation: the ones
+   * looked at longest ago first, so that each run moves on (see markReconciled). A checkout
+   * stops being searched a day after it expired: MercadoPago refuses payments on an expired
+   * preference, and one made just before would have been found by then.
+   */
+  openPayments(limit: number, now: Date) {
+    const checkoutsSince = new Date(now.getTime() - 86_400_000);
     return this.db
       .selectFrom('payments')
       .innerJoin('bookings', 'bookings.id', 'payments.booking_id')
       .select(['payments.id', 'payments.booking_id', 'payments.shop_id', 'payments.mp_payment_id', 'payments.status'])
-      .where('payments.status', 'in', ['checkout', 'pending'])
-      .orderBy('payments.updated_at')
+      .where((eb) =>
+        eb.or([
+          eb('payments.status', '=', 'pending'),
+          eb.and([eb('payments.status', '=', 'checkout'), eb('payments.checkout_expires_at', '>', checkoutsSince)]),
+        ]),
+      )
+      .orderBy(sql`coalesce(payments.last_synced_at, payments.created_at)`)
       .limit(limit)
       .execute();
+  }
+
+  async markReconciled(id: string, now: Date): Promise<void> {
+    await this.db.updateTable('payments').set({ last_synced_at: now }).where('id', '=', id).execute();
+  }
+
+  /** What the chargeback entry recorded under this key took from the shop (0 when there is none). */
+  async chargebackCents(trx: Transaction<DB>, idempotencyKey: string): Promise<number> {
+    const row = await trx
+      .selectFrom('ledger_entries as e')
+      .innerJoin('ledger_postings as p', 'p.entry_id', 'e.id')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<string>('p.amount_cents'), sql<string>`0`).as('cents'))
+      .where('e.idempotency_key', '=', idempotencyKey)
+      .where('p.line_type', '=', 'chargeback')
+      .where('p.amount_cents', '>', 0)
+      .executeTakeFirst();
+    return Number(row?.cents ?? 0);
   }
 
   // Notifications ------------------------------------------------------------------------

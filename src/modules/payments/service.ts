@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Clock } from '../../platform/clock.js';
 import type { SecretBox } from '../../platform/crypto/secret-box.js';
-import type { DB } from '../../platform/db/schema.js';
+import type { DB, PaymentRowStatus } from '../../platform/db/schema.js';
 import type { Principal } from '../../platform/http/access.js';
 import { ProblemError, problems } from '../../platform/http/problem.js';
 import type { JobQueue } from '../../platform/queue/queue.js';
@@ -10,7 +10,8 @@ import type { AgendaEvent, BookingsService } from '../bookings/service.js';
 import type { ShopAccess } from '../catalog/shop-access.js';
 import type { AuditTrail } from '../audit/service.js';
 import type { LedgerService } from '../ledger/service.js';
-import { chargebackPostings, paymentApprovedPostings, refundPostings } from '../ledger/postings.js';
+import { chargebackPostings, chargebackReversalPostings, paymentApprovedPostings, refundPostings } from '../ledger/postings.js';
+import { crashIfConfigured, type CrashPoint } from './crash-points.js';
 import { amountToCentavos, centavosToAmount } from './mercadopago/money.js';
 import { MercadoPagoError, type MercadoPagoClient, type MpPayment } from './mercadopago/client.js';
 import { commissionCents, evaluatePayment, refundOnCancellation, wasCollected } from './policy.js';
@@ -20,7 +21,19 @@ export interface PaymentsConfig {
   publicBaseUrl: string;
   /** The platform's marketplace fee, in basis points of what the customer pays. */
   commissionBasisPoints: number;
+  /** Test-only (crash-points.ts): where this process kills itself. Never set in production. */
+  crashAt?: CrashPoint | undefined;
 }
+
+/**
+ * What applying a payment changed, announced after its transaction commits. Each is emitted
+ * once per real change: applying the same MercadoPago state again emits nothing.
+ */
+export type PaymentTransition =
+  | { type: 'status_changed'; paymentId: string; shopId: string; from: PaymentRowStatus; to: PaymentRowStatus }
+  | { type: 'refund_recorded'; paymentId: string; shopId: string; refundCents: number };
+
+export type PaymentTransitionListener = (event: PaymentTransition) => void;
 
 export interface MerchantLinking {
   clientId: string | undefined;
@@ -46,6 +59,8 @@ const tokenContext = (shopId: string) => `merchant_accounts.access_token:${shopI
  * entries, audit rows) are each keyed so applying the same state twice changes nothing.
  */
 export class PaymentsService {
+  private readonly transitionListeners: PaymentTransitionListener[] = [];
+
   constructor(
     private readonly db: Kysely<DB>,
     private readonly repo: PaymentsRepository,
@@ -60,6 +75,25 @@ export class PaymentsService {
     private readonly log: (level: 'info' | 'warn', message: string, data?: Record<string, unknown>) => void = () => undefined,
     private readonly linking?: MerchantLinking,
   ) {}
+
+  /**
+   * Observers of committed payment changes (metrics). Synchronous and after the commit: a
+   * listener that throws is logged and cannot undo or fail the payment.
+   */
+  onTransition(listener: PaymentTransitionListener): void {
+    this.transitionListeners.push(listener);
+  }
+
+  private emitTransitions(events: readonly PaymentTransition[]): void {
+    for (const event of events)
+      for (const listener of this.transitionListeners) {
+        try {
+          listener(event);
+        } catch (error) {
+          this.log('warn', 'payment transition listener failed', { paymentId: event.paymentId, error: error instanceof Error ? error.name : 'unknown' });
+        }
+      }
+  }
 
   // Linking a shop's MercadoPago account (OAuth) -------------------------------------------
 
@@ -216,6 +250,7 @@ export class PaymentsService {
       action: input.action,
       request_id: input.requestId,
     });
+    await crashIfConfigured(this.config.crashAt, 'after-notification-stored');
     // The row is the durable record; if the queue is down, reconciliation processes it.
     await this.queue.enqueue('webhooks.process', { notificationId: id }, { jobId: `mp-notification:${id}` }).catch(() => undefined);
   }
@@ -242,6 +277,7 @@ export class PaymentsService {
   async syncPayment(shopId: string | null, mpPaymentId: string): Promise<void> {
     if (!shopId) throw new Error(`no linked seller for payment ${mpPaymentId}`);
     const payment = await this.mp.getPayment(await this.sellerToken(shopId), mpPaymentId);
+    await crashIfConfigured(this.config.crashAt, 'after-payment-fetched');
     await this.applyPayment(shopId, payment);
   }
 
@@ -256,6 +292,7 @@ export class PaymentsService {
     const mpFeeCents = (mp.fee_details ?? []).filter((f) => f.type === 'mercadopago_fee').reduce((sum, f) => sum + amountToCentavos(f.amount), 0);
 
     const announcements: Array<{ shopId: string; bookingId: string; type: string }> = [];
+    const transitions: PaymentTransition[] = [];
     await this.db.transaction().execute(async (trx) => {
       // Lock order: booking row, then the audit trail's lock (taken by the ledger and audit
       // writes below) — the same order a cancellation takes, so the two cannot deadlock.
@@ -281,6 +318,8 @@ export class PaymentsService {
         });
       }
       const commission = row.commission_cents;
+      // Under the row lock: a concurrent duplicate sees the new status and reports no change.
+      if (row.status !== evaluation.status) transitions.push({ type: 'status_changed', paymentId: row.id, shopId, from: row.status, to: evaluation.status });
       await this.repo.updatePayment(trx, row.id, {
         mp_payment_id: mpPaymentId,
         status: evaluation.status,
@@ -365,7 +404,10 @@ export class PaymentsService {
           // The marketplace fee goes back in proportion; MercadoPago keeps its own fee.
           postings: refundPostings({ shopId, bookingId: bookingIdOk, paymentRef: ref, refundRef, refundCents, amountCents, platformCommissionCents: commission, alreadyRefundedCents: before }),
         });
-        if (recorded.created) await auditEvent('payment.refunded', refundRef, { refundCents, mpRefundId: String(refund.id) });
+        if (recorded.created) {
+          await auditEvent('payment.refunded', refundRef, { refundCents, mpRefundId: String(refund.id) });
+          transitions.push({ type: 'refund_recorded', paymentId: row.id, shopId, refundCents });
+        }
       }
 
       if (evaluation.status === 'charged_back' && amountCents - refundedCents > 0) {
@@ -379,9 +421,34 @@ export class PaymentsService {
           description: `Contracargo del turno ${bookingIdOk}`,
           postings: chargebackPostings({ shopId, bookingId: bookingIdOk, paymentRef: ref, chargebackRef: `${ref}:chargeback`, amountCents: amountCents - refundedCents }),
         });
-        if (recorded.created) await auditEvent('payment.charged_back', `${ref}:chargeback`, { amountCents: amountCents - refundedCents });
+        if (recorded.created) {
+          await auditEvent('payment.charged_back', `${ref}:chargeback`, { amountCents: amountCents - refundedCents });
+          // The booking stays as it is (the service was, or will be, given); the shop sees the
+          // debit in its payout statement and the payment reads charged_back.
+          this.log('warn', 'payment charged back', { paymentId: row.id, shopId, bookingId: bookingIdOk });
+        }
+      }
+
+      if (evaluation.status === 'approved' || evaluation.status === 'partially_refunded') {
+        // Approved again after a chargeback: the dispute was won and MercadoPago gave the money back.
+        const chargedBack = await this.repo.chargebackCents(trx, `${ref}:chargeback`);
+        if (chargedBack > 0) {
+          const reversalKey = `${ref}:chargeback:reversed`;
+          const recorded = await this.ledger.record(trx, {
+            kind: 'chargeback_reversal',
+            idempotencyKey: reversalKey,
+            occurredAt: now,
+            bookingId: bookingIdOk,
+            paymentRef: ref,
+            description: `Contracargo revertido del turno ${bookingIdOk}`,
+            postings: chargebackReversalPostings({ shopId, bookingId: bookingIdOk, paymentRef: ref, chargebackRef: `${ref}:chargeback`, amountCents: chargedBack }),
+          });
+          if (recorded.created) await auditEvent('payment.chargeback_reversed', reversalKey, { amountCents: chargedBack });
+        }
       }
     });
+    await crashIfConfigured(this.config.crashAt, 'after-payment-committed');
+    this.emitTransitions(transitions);
     await this.bookings.announce(announcements);
   }
 
@@ -447,7 +514,8 @@ export class PaymentsService {
       }
     }
     let payments = 0;
-    for (const open of await this.repo.openPayments(50)) {
+    const now = this.clock.now();
+    for (const open of await this.repo.openPayments(50, now)) {
       if (!open.shop_id || !open.booking_id) continue;
       try {
         const token = await this.sellerToken(open.shop_id);
@@ -456,6 +524,8 @@ export class PaymentsService {
           await this.applyPayment(open.shop_id, mp);
           payments++;
         }
+        // To the back of the line: abandoned checkouts must not starve newer ones of their turn.
+        await this.repo.markReconciled(open.id, now);
       } catch (error) {
         this.log('warn', 'reconciliation could not reach MercadoPago', { paymentId: open.id, error: error instanceof Error ? error.message : 'unknown' });
       }

@@ -386,6 +386,22 @@ describe('webhooks', () => {
     expect(received.map((r) => r.body.action)).toEqual(['payment.created', 'payment.updated']);
   });
 
+  it('reverses a chargeback (dispute won) over HTTP: approved again, notified; refused for a payment not charged back', async () => {
+    const pref = await create();
+    const paymentId = await payApro(pref.init_point);
+    await sandbox.idle();
+    const early = await fetch(`${sandbox.url}/sandbox/payments/${paymentId}/chargeback/reverse`, { method: 'POST' });
+    expect(early.status).toBe(400);
+    sandbox.chargeback(paymentId);
+    const response = await fetch(`${sandbox.url}/sandbox/payments/${paymentId}/chargeback/reverse`, { method: 'POST' });
+    expect(response.status).toBe(200);
+    const payment = await mp.getPayment(seller.access_token, paymentId);
+    expect(payment).toMatchObject({ status: 'approved', status_detail: 'accredited', transaction_amount_refunded: 0 });
+    await sandbox.idle();
+    expect(received.map((r) => r.body.action)).toEqual(['payment.created', 'payment.updated', 'payment.updated']);
+    expect(received.every((r) => r.verified.ok)).toBe(true);
+  });
+
   it('notifies each refund as payment.updated', async () => {
     const pref = await create();
     const paymentId = await payApro(pref.init_point);

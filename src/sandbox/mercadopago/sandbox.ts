@@ -109,6 +109,11 @@ export interface MercadoPagoSandbox {
   pay(preferenceId: string, input: { cardholderName: string; cardNumber?: string }): { paymentId: number; redirectUrl: string | null };
   settle(paymentId: number | string, status: 'approved' | 'rejected'): Record<string, unknown>;
   chargeback(paymentId: number | string): Record<string, unknown>;
+  /**
+   * The seller won the dispute: the money comes back and the payment reads approved again.
+   * (How MercadoPago reports a won dispute is not verified; the sandbox models it this way.)
+   */
+  reverseChargeback(paymentId: number | string): Record<string, unknown>;
   /** Resolves when no webhook delivery is in flight. */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -271,6 +276,15 @@ class Sandbox implements MercadoPagoSandbox {
     return this.paymentJson(payment);
   }
 
+  reverseChargeback(paymentId: number | string): Record<string, unknown> {
+    const payment = this.findPayment(paymentId);
+    if (payment.status !== 'charged_back') throw badRequest(`Only a charged back payment can have its chargeback reversed (this one is ${payment.status})`, 'invalid_status');
+    payment.status = 'approved';
+    payment.statusDetail = payment.refunded > 0 ? 'partially_refunded' : 'accredited';
+    this.updated(payment, this.now());
+    return this.paymentJson(payment);
+  }
+
   async deliver(paymentId: number | string, options: DeliverOptions = {}): Promise<WebhookDelivery[]> {
     const payment = this.findPayment(paymentId);
     const copies = Math.max(1, Math.floor(options.duplicates ?? 1));
@@ -396,6 +410,7 @@ class Sandbox implements MercadoPagoSandbox {
         return { status: 200, json: this.settle(ctx.params[0]!, status) };
       }),
       r('POST', '/sandbox/payments/:id/chargeback', 'sandbox', (ctx) => ({ status: 200, json: this.chargeback(ctx.params[0]!) })),
+      r('POST', '/sandbox/payments/:id/chargeback/reverse', 'sandbox', (ctx) => ({ status: 200, json: this.reverseChargeback(ctx.params[0]!) })),
       r('POST', '/sandbox/webhooks/redeliver', 'sandbox', async (ctx) => {
         const b = ctx.body;
         const paymentId = b.payment_id ?? b.paymentId;
