@@ -118,11 +118,11 @@ describe('Cache.readMany', () => {
         loads.push(indexes.map((i) => days[i]!));
         return indexes.map((i) => `${days[i]}@v${version}`);
       });
-    expect(await read()).toEqual({ values: ['2026-12-01@v1', '2026-12-02@v1', '2026-12-03@v1'], fromCache: 0, bypassed: false });
-    expect(await read()).toEqual({ values: ['2026-12-01@v1', '2026-12-02@v1', '2026-12-03@v1'], fromCache: 3, bypassed: false });
+    expect(await read()).toEqual({ values: ['2026-12-01@v1', '2026-12-02@v1', '2026-12-03@v1'], fromCache: 0, bypassed: false, failed: false });
+    expect(await read()).toEqual({ values: ['2026-12-01@v1', '2026-12-02@v1', '2026-12-03@v1'], fromCache: 3, bypassed: false, failed: false });
     version = 2;
     await cache.invalidate('shop:1/agenda:2026-12-02');
-    expect(await read()).toEqual({ values: ['2026-12-01@v1', '2026-12-02@v2', '2026-12-03@v1'], fromCache: 2, bypassed: false });
+    expect(await read()).toEqual({ values: ['2026-12-01@v1', '2026-12-02@v2', '2026-12-03@v1'], fromCache: 2, bypassed: false, failed: false });
     // The scope shared by every entry invalidates them all.
     version = 3;
     await cache.invalidate('shop:1/agenda');
@@ -165,7 +165,7 @@ describe('Cache.readMany', () => {
     down = true;
     await cache.invalidate('shop:1/agenda:2026-12-01');
     const during = await cache.readMany('c', [day('2026-12-01')], 60, async () => ['new']);
-    expect(during).toEqual({ values: ['new'], fromCache: 0, bypassed: true });
+    expect(during).toEqual({ values: ['new'], fromCache: 0, bypassed: true, failed: false });
     down = false;
     await cache.retryInvalidations();
     expect((await cache.readMany('c', [day('2026-12-01')], 60, async () => ['newest'])).values).toEqual(['newest']);

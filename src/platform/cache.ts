@@ -2,10 +2,11 @@ import type { Redis } from 'ioredis';
 import { isRedisReady } from './redis.js';
 
 /**
- * Read-through cache with precise invalidation by generation: every entry's key carries
- * its scope's generation number, and invalidating a scope increments it. A reader that
- * computed a value before a change commits can only store it under the old generation,
- * which nobody reads any more, so a booking can never be hidden by a stale cache entry.
+ * Read-through cache with precise invalidation by generation: every scope has a generation
+ * number, invalidating a scope increments it, and every stored value carries the generations
+ * of its scopes as read *before* it was computed. A value is served only while those still
+ * match, read atomically with it in one MGET, so a reader that computed a value before a
+ * change committed can never have it served after the change's invalidation.
  */
 export interface CacheStore {
   readonly kind: 'redis' | 'memory';
@@ -132,74 +133,61 @@ export class Cache {
    * failure falls back to computing: the cache can make reads faster, never make them fail.
    */
   async readThrough<T>(cache: string, scope: string, key: string, ttlSeconds: number, load: () => Promise<T>): Promise<T> {
-    if (!this.store.ready() || this.unconfirmed.has(scope)) {
-      this.observe(cache, 'bypass');
-      if (this.unconfirmed.size > 0 && this.store.ready()) void this.retryInvalidations();
-      return load();
-    }
-    let entryKey: string;
-    try {
-      const generation = (await this.store.get(this.generationKey(scope))) ?? '0';
-      entryKey = `${this.namespace}:${this.tagged(scope)}:${generation}:${cache}:${key}`;
-      const hit = await this.store.get(entryKey);
-      if (hit !== null) {
-        this.observe(cache, 'hit');
-        return JSON.parse(hit) as T;
-      }
-    } catch {
-      this.observe(cache, 'error');
-      return load();
-    }
-    this.observe(cache, 'miss');
-    const value = await load();
-    try {
-      await this.store.set(entryKey, JSON.stringify(value), ttlSeconds);
-    } catch {
-      // Storing is best effort; the value is still correct.
-    }
-    return value;
+    const { values, fromCache, bypassed, failed } = await this.readMany<T>(cache, [{ scopes: [scope], key }], ttlSeconds, async () => [await load()]);
+    this.observe(cache, failed ? 'error' : bypassed ? 'bypass' : fromCache === 1 ? 'hit' : 'miss');
+    return values[0]!;
   }
 
   /**
    * Read-through for several entries at once, each valid while all of its scopes keep their
-   * generation. All scopes and entries must share one hash tag. Loads only the missing
-   * entries (in one call) and reports how many came from the store; it does not count hits
-   * or misses itself — the caller knows what one request is (see `record`).
+   * generation. All scopes and entries must share one hash tag. One MGET reads every
+   * generation and entry; only the missing entries are loaded (in one call). It does not
+   * count hits or misses itself — the caller knows what one request is (see `record`).
    */
   async readMany<T>(
     cache: string,
     entries: ReadonlyArray<{ scopes: readonly string[]; key: string }>,
     ttlSeconds: number,
     loadMissing: (indexes: number[]) => Promise<T[]>,
-  ): Promise<{ values: T[]; fromCache: number; bypassed: boolean }> {
+    /** A stored value that fails this (e.g. past its own validity) counts as missing. */
+    isFresh: (value: T) => boolean = () => true,
+  ): Promise<{ values: T[]; fromCache: number; bypassed: boolean; failed: boolean }> {
     const all = entries.map((_, i) => i);
+    if (entries.length === 0) return { values: [], fromCache: 0, bypassed: false, failed: false };
     if (!this.store.ready() || entries.some((e) => e.scopes.some((s) => this.unconfirmed.has(s)))) {
       if (this.unconfirmed.size > 0 && this.store.ready()) void this.retryInvalidations();
-      return { values: await loadMissing(all), fromCache: 0, bypassed: true };
+      return { values: await loadMissing(all), fromCache: 0, bypassed: true, failed: false };
     }
-    let keys: string[];
+    const scopes = [...new Set(entries.flatMap((e) => e.scopes))];
+    const keys = entries.map((e) => `${this.namespace}:${this.tagged(e.scopes[0]!)}:${cache}:${e.key}`);
+    let stamps: string[];
     let cached: Array<string | null>;
     try {
-      const scopes = [...new Set(entries.flatMap((e) => e.scopes))];
-      const generations = await this.store.mget(scopes.map((s) => this.generationKey(s)));
-      const generationOf = new Map(scopes.map((s, i) => [s, generations[i] ?? '0']));
-      keys = entries.map((e) => `${this.namespace}:${this.tagged(e.scopes[0]!)}:${e.scopes.map((s) => generationOf.get(s)).join('.')}:${cache}:${e.key}`);
-      cached = await this.store.mget(keys);
+      const found = await this.store.mget([...scopes.map((s) => this.generationKey(s)), ...keys]);
+      const generationOf = new Map(scopes.map((s, i) => [s, found[i] ?? '0']));
+      stamps = entries.map((e) => e.scopes.map((s) => generationOf.get(s)).join('.'));
+      cached = found.slice(scopes.length);
     } catch {
-      return { values: await loadMissing(all), fromCache: 0, bypassed: true };
+      return { values: await loadMissing(all), fromCache: 0, bypassed: false, failed: true };
     }
-    const missing = all.filter((i) => cached[i] === null);
-    const loaded = missing.length > 0 ? await loadMissing(missing) : [];
-    const values = cached.map((c) => (c === null ? undefined : (JSON.parse(c) as T)));
-    missing.forEach((entryIndex, j) => (values[entryIndex] = loaded[j]));
+    // A stored value is "<generations>|<json>"; one stored under other generations is stale.
+    const values: Array<T | undefined> = cached.map((raw, i) => {
+      const bar = raw?.indexOf('|') ?? -1;
+      if (!raw || bar < 0 || raw.slice(0, bar) !== stamps[i]) return undefined;
+      const value = JSON.parse(raw.slice(bar + 1)) as T;
+      return isFresh(value) ? value : undefined;
+    });
+    const missing = all.filter((i) => values[i] === undefined);
     if (missing.length > 0) {
+      const loaded = await loadMissing(missing);
+      missing.forEach((entryIndex, j) => (values[entryIndex] = loaded[j]));
       try {
-        await this.store.setMany(missing.map((entryIndex, j) => [keys[entryIndex]!, JSON.stringify(loaded[j])] as const), ttlSeconds);
+        await this.store.setMany(missing.map((i, j) => [keys[i]!, `${stamps[i]}|${JSON.stringify(loaded[j])}`] as const), ttlSeconds);
       } catch {
         // Storing is best effort; the values are still correct.
       }
     }
-    return { values: values as T[], fromCache: entries.length - missing.length, bypassed: false };
+    return { values: values as T[], fromCache: entries.length - missing.length, bypassed: false, failed: false };
   }
 
   /** Makes every entry of the scope unreachable. Call after the change has committed. */

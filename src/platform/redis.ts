@@ -13,6 +13,9 @@ export function createRequestRedis(url: string): Redis {
     connectTimeout: 2_000,
     commandTimeout: 500,
     lazyConnect: false,
+    // Commands issued in the same tick (a rate-limit increment and a cache read, say) go out
+    // in one write: fewer syscalls and round trips on the busiest path.
+    enableAutoPipelining: true,
     // Reconnect forever with a capped backoff: Redis coming back must heal the service.
     retryStrategy: (times) => Math.min(times * 200, 2_000),
   });

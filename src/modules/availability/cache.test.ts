@@ -96,6 +96,19 @@ describe('availability from cached inputs', () => {
     expect(results).toEqual(['hit']);
   });
 
+  it('a cached answer never outlives the clock: slots entering the minimum notice drop out', async () => {
+    const today = ctx.clock.now().toISOString().slice(0, 10);
+    const now = ctx.clock.now().getTime();
+    const first = await slotsOn(today);
+    expect(first.length).toBeGreaterThan(0);
+    // Move to just past the moment the first slot enters the 60-minute notice.
+    const firstStart = Date.parse(`${today}T${first[0]}:00-03:00`);
+    ctx.clock.advance(firstStart - 60 * 60_000 - now + 1);
+    results.length = 0;
+    expect(await slotsOn(today)).toEqual(first.slice(1));
+    expect(results).toEqual(['hit']); // recomputed from cached inputs, no query
+  });
+
   it('a catalog change (time off) reaches every day of the shop', async () => {
     expect(await slotsOn('2026-12-13')).toEqual(ALL_DAY);
     const res = await ctx.app.inject({

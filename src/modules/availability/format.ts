@@ -1,5 +1,5 @@
 import { IANAZone } from 'luxon';
-import type { AvailableSlot } from './service.js';
+import type { AvailabilityView, AvailableSlot } from './service.js';
 
 const DAY_MS = 86_400_000;
 
@@ -49,4 +49,19 @@ export function toShopIso(instant: number | Date, timezone: string): string {
 
 export function toSlotDto(slot: AvailableSlot, format: (instant: number) => string) {
   return { start: format(slot.start), end: format(slot.end), barberId: slot.barberId, availableBarberIds: slot.availableBarberIds };
+}
+
+/** The availability endpoint's response body (see availabilitySchema), serialized once so it can be cached as is. */
+export function availabilityBody(request: { shopId: string; serviceId: string; from: string; to: string; barberId?: string | undefined }, view: AvailabilityView): string {
+  const format = shopTimeFormatter(view.timezone);
+  return JSON.stringify({
+    shopId: request.shopId,
+    serviceId: request.serviceId,
+    timezone: view.timezone,
+    from: request.from,
+    to: request.to,
+    barberId: request.barberId ?? null,
+    durationMinutes: view.durationMinutes,
+    slots: view.slots.map((s) => toSlotDto(s, format)),
+  });
 }

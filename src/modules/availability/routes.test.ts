@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createShopFixture, type ShopFixture } from '../../../test/fixtures.js';
 import { createTestContext, expectProblem, json, type TestContext } from '../../../test/helpers.js';
+import { availabilitySchema } from './schemas.js';
 
 let ctx: TestContext;
 let shop: ShopFixture;
@@ -26,7 +27,10 @@ describe('GET /api/v1/shops/{shopId}/availability', () => {
   it('lists one barber’s free slots with offsets, skipping the break and minimum notice', async () => {
     const res = await ctx.app.inject({ url: url(`from=2026-12-01&to=2026-12-02&barberId=${shop.barberIds[0]}`) });
     expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
     const body = json(res);
+    // Bodies are served pre-serialized from the cache: hold them to the documented schema.
+    expect(availabilitySchema.strict().safeParse(body).success).toBe(true);
     expect(body.timezone).toBe('America/Argentina/Buenos_Aires');
     expect(body.slots.map((s: { start: string }) => s.start)).toEqual([
       // today: now is 09:00 and notice is 60 min, the break is 10:00–10:30

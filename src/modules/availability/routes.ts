@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { PUBLIC } from '../../platform/http/access.js';
 import { problemSchema } from '../../platform/http/schemas.js';
 import { shopParams } from '../catalog/schemas.js';
-import { shopTimeFormatter, toSlotDto } from './format.js';
 import { availabilityQuery, availabilitySchema } from './schemas.js';
 import type { AvailabilityService } from './service.js';
 
@@ -17,21 +16,13 @@ export function availabilityRoutes(availability: AvailabilityService): FastifyPl
         querystring: availabilityQuery,
         response: { 200: availabilitySchema, 400: problemSchema, 404: problemSchema, 422: problemSchema },
       },
-      handler: async (request) => {
+      // The body comes serialized from the service's response cache; the schema above still
+      // documents it, and routes.test.ts checks real bodies against it.
+      handler: async (request, reply) => {
         const { shopId } = request.params;
         const { serviceId, from, to, barberId } = request.query;
-        const result = await availability.view({ shopId, serviceId, from, to, barberId });
-        const format = shopTimeFormatter(result.timezone);
-        return {
-          shopId,
-          serviceId,
-          timezone: result.timezone,
-          from,
-          to,
-          barberId: barberId ?? null,
-          durationMinutes: result.durationMinutes,
-          slots: result.slots.map((s) => toSlotDto(s, format)),
-        };
+        const body = await availability.publicBody({ shopId, serviceId, from, to, barberId });
+        return reply.type('application/json; charset=utf-8').send(body as never); // already JSON: sent as is
       },
     });
   };

@@ -3,7 +3,7 @@ import { shopScope } from '../catalog/service.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Service, Shop } from '../../platform/db/schema.js';
 import { problems } from '../../platform/http/problem.js';
-import { shopTimeFormatter } from './format.js';
+import { availabilityBody, shopTimeFormatter } from './format.js';
 import type { AgendaBooking, AgendaContext, AvailabilityRepository, BarberRow } from './repository.js';
 import { addDays, computeSlots, localDateOf, localDayBounds, type BarberSchedule, type LocalDate, type Slot } from './slot-engine.js';
 
@@ -43,6 +43,8 @@ export interface AvailabilityView {
  */
 export const AGENDA_CONTEXT_TTL_SECONDS = 600;
 export const AGENDA_DAY_TTL_SECONDS = 600;
+/** Serialized responses: also valid only until their own first slot falls inside the notice. */
+export const AVAILABILITY_RESPONSE_TTL_SECONDS = 120;
 /** Overrides and time off older than this are left out of the cached context. */
 const CONTEXT_LOOKBACK_MS = 2 * 86_400_000;
 const DAY_MS = 86_400_000;
@@ -107,16 +109,59 @@ export class AvailabilityService {
     for (const day of new Set(starts.map((s) => utcDay(s.getTime())))) await this.cache.invalidate(agendaDayScope(shopId, day));
   }
 
-  /** The public view. A cache "hit" here means the request needed no PostgreSQL query. */
-  async view(request: Omit<AvailabilityRequest, 'excludeBookingId'>): Promise<AvailabilityView> {
-    const { result, inputs } = await this.compute(request);
-    this.cache?.record('availability', inputs.bypassed ? 'bypass' : inputs.fromCache ? 'hit' : 'miss');
+  /**
+   * The endpoint's JSON body. Served from a cache of serialized responses, valid while the
+   * shop's setup and every day it covers keep their generation, and only until the moment
+   * the answer would change by the clock alone: its first slot entering the minimum notice,
+   * a hold in it running out, or the local midnight that moves the booking horizon.
+   */
+  async publicBody(request: Omit<AvailabilityRequest, 'excludeBookingId'>): Promise<string> {
+    const render = async (): Promise<{ body: string; validUntil: number; fromCache: boolean; bypassed: boolean }> => {
+      const { result, inputs } = await this.compute(request);
+      return { body: availabilityBody(request, this.toView(result)), validUntil: this.validUntil(result, inputs), fromCache: inputs.fromCache, bypassed: inputs.bypassed };
+    };
+    if (!this.cache) return (await render()).body;
+    this.validateRange(request);
+    const { from, to } = this.utcSpan(request);
+    const days = this.utcDays(from, to);
+    const now = this.clock.now().getTime();
+    let rendered: Awaited<ReturnType<typeof render>> | undefined;
+    const { values, fromCache, bypassed } = await this.cache.readMany<{ body: string; validUntil: number }>(
+      'availability_response',
+      [
+        {
+          scopes: [shopScope(request.shopId), agendaScope(request.shopId), ...days.map((d) => agendaDayScope(request.shopId, d))],
+          key: `${request.serviceId}:${request.barberId ?? 'any'}:${request.from}:${request.to}`,
+        },
+      ],
+      AVAILABILITY_RESPONSE_TTL_SECONDS,
+      async () => {
+        rendered = await render();
+        return [{ body: rendered.body, validUntil: rendered.validUntil }];
+      },
+      (entry) => entry.validUntil > now,
+    );
+    const answeredWithoutDatabase = fromCache === 1 || (rendered?.fromCache ?? false);
+    this.cache.record('availability', bypassed || rendered?.bypassed ? 'bypass' : answeredWithoutDatabase ? 'hit' : 'miss');
+    return values[0]!.body;
+  }
+
+  private toView(result: AvailabilityResult): AvailabilityView {
     return {
       timezone: result.context.timezone,
       durationMinutes: result.service.durationMinutes,
       minNoticeMinutes: result.context.minNoticeMinutes,
       slots: result.slots,
     };
+  }
+
+  private validUntil(result: AvailabilityResult, inputs: AgendaInputs): number {
+    const now = this.clock.now().getTime();
+    let until = localDayBounds(localDateOf(now, result.context.timezone), result.context.timezone).end;
+    const first = result.slots[0];
+    if (first) until = Math.min(until, first.start - result.context.minNoticeMinutes * 60_000);
+    for (const b of inputs.bookings) if (b.status === 'pending' && b.holdExpiresAt !== null && b.holdExpiresAt > now) until = Math.min(until, b.holdExpiresAt);
+    return until;
   }
 
   /**
@@ -158,15 +203,30 @@ export class AvailabilityService {
     return barbers.filter((b) => free.has(b.id));
   }
 
-  private async compute(request: AvailabilityRequest): Promise<{ result: AvailabilityResult; inputs: AgendaInputs }> {
+  private validateRange(request: { from: LocalDate; to: LocalDate }): void {
     if (request.from > request.to)
       throw problems.validation([{ path: 'querystring.to', message: 'La fecha final debe ser igual o posterior a la inicial.' }]);
     if (daysBetween(request.from, request.to) >= MAX_RANGE_DAYS)
       throw problems.validation([{ path: 'querystring.to', message: `Consultá como máximo ${MAX_RANGE_DAYS} días por vez.` }]);
-    // UTC offsets stay within ±14 h, so the UTC span of the local range, a day wider each side,
-    // covers every booking whose buffers reach into it.
-    const from = Date.parse(`${request.from}T00:00:00Z`) - 2 * DAY_MS;
-    const to = Date.parse(`${request.to}T00:00:00Z`) + 3 * DAY_MS;
+  }
+
+  /**
+   * UTC offsets stay within ±14 h, so the UTC span of the local range, a day wider each side,
+   * covers every booking whose buffers reach into it.
+   */
+  private utcSpan(request: { from: LocalDate; to: LocalDate }): { from: number; to: number } {
+    return { from: Date.parse(`${request.from}T00:00:00Z`) - 2 * DAY_MS, to: Date.parse(`${request.to}T00:00:00Z`) + 3 * DAY_MS };
+  }
+
+  private utcDays(fromMs: number, toMs: number): string[] {
+    const days: string[] = [];
+    for (let t = Date.parse(`${utcDay(fromMs)}T00:00:00Z`); t < toMs; t += DAY_MS) days.push(utcDay(t));
+    return days;
+  }
+
+  private async compute(request: AvailabilityRequest): Promise<{ result: AvailabilityResult; inputs: AgendaInputs }> {
+    this.validateRange(request);
+    const { from, to } = this.utcSpan(request);
     const inputs = await this.inputs(request.shopId, from, to);
     const { service, barbers } = this.eligible(inputs.context, request.serviceId, request.barberId);
     const slots = this.slotsFor(inputs, service, barbers, request.from, request.to, request.excludeBookingId);
@@ -192,8 +252,7 @@ export class AvailabilityService {
 
   /** The shop's setup and its bookings starting in [fromMs, toMs), from the cache where it can. */
   private async inputs(shopId: string, fromMs: number, toMs: number): Promise<AgendaInputs> {
-    const days: string[] = [];
-    for (let t = Date.parse(`${utcDay(fromMs)}T00:00:00Z`); t < toMs; t += DAY_MS) days.push(utcDay(t));
+    const days = this.utcDays(fromMs, toMs);
     const loadContext = async (): Promise<AgendaContext> => {
       const since = this.clock.now().getTime() - CONTEXT_LOOKBACK_MS;
       const context = await this.repo.agendaContext(shopId, utcDay(since), new Date(since));
