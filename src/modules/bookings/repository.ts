@@ -192,9 +192,43 @@ export class BookingsRepository {
     return result.rows[0]!.overlaps;
   }
 
-  insert(trx: Transaction<DB>, values: Insertable<BookingsTable>): Promise<{ id: string }> {
-    return trx.insertInto('bookings').values(values).returning('id').executeTakeFirstOrThrow();
+  /**
+   * Claims the idempotency key (when there is one) and takes the barber's agenda lock in one
+   * round trip. The lock must come before the overlap check's statement, whose snapshot has
+   * to include whatever the previous holder of the lock committed.
+   */
+  async claimKeyAndLockAgenda(trx: Transaction<DB>, barberId: string, idempotency?: { userId: string; scope: string; key: string; requestHash: string }): Promise<boolean> {
+    if (!idempotency) {
+      await this.lockBarberAgenda(trx, barberId);
+      return true;
+    }
+    const result = await sql<{ claimed: number }>`
+      with claim as (
+        insert into idempotency_keys (user_id, scope, key, request_hash, status_code, response_body)
+        values (${idempotency.userId}, ${idempotency.scope}, ${idempotency.key}, ${idempotency.requestHash}, 0, '{}'::jsonb)
+        on conflict (user_id, scope, key) do nothing
+        returning 1
+      )
+      select (select count(*) from claim)::int as claimed
+      from (select id from barbers where id = ${barberId} for no key update) locked`.execute(trx);
+    return (result.rows[0]?.claimed ?? 0) === 1;
   }
+
+  /** Inserts the booking and its first event in one statement. */
+  async insertWithEvent(trx: Transaction<DB>, values: Insertable<BookingsTable>, event: { type: string; actorId: string | null; data: Record<string, unknown> }): Promise<{ id: string }> {
+    const row = await trx
+      .with('inserted', (db) => db.insertInto('bookings').values(values).returning('id'))
+      .insertInto('booking_events')
+      .columns(['booking_id', 'type', 'actor_id', 'data'])
+      .expression((eb) =>
+        eb.selectFrom('inserted').select((s) => ['inserted.id', s.val(event.type).as('type'), s.val(event.actorId).as('actor_id'), s.val(JSON.stringify(event.data)).as('data')]),
+      )
+      .returning('booking_id')
+      .executeTakeFirstOrThrow();
+    return { id: row.booking_id };
+  }
+
+
 
   async addEvent(db: Executor, bookingId: string, type: string, actorId: string | null, data: Record<string, unknown> = {}): Promise<void> {
     await db.insertInto('booking_events').values({ booking_id: bookingId, type, actor_id: actorId, data: JSON.stringify(data) }).execute();
@@ -242,15 +276,7 @@ export class BookingsRepository {
    * Claims a key inside the caller's transaction. A concurrent request with the same key
    * waits on the primary key until this transaction ends, then sees the stored answer.
    */
-  async claimIdempotencyKey(trx: Transaction<DB>, userId: string, scope: string, key: string, requestHash: string): Promise<boolean> {
-    const row = await trx
-      .insertInto('idempotency_keys')
-      .values({ user_id: userId, scope, key, request_hash: requestHash, status_code: 0, response_body: '{}' })
-      .onConflict((oc) => oc.columns(['user_id', 'scope', 'key']).doNothing())
-      .returning('key')
-      .executeTakeFirst();
-    return row !== undefined;
-  }
+
 
   findIdempotencyKey(userId: string, scope: string, key: string) {
     return this.db

@@ -174,11 +174,11 @@ export class BookingsService {
     for (const barber of candidates) {
       try {
         const body = await this.db.transaction().execute(async (trx) => {
-          if (key && !(await this.repo.claimIdempotencyKey(trx, principal.userId, IDEMPOTENCY_SCOPE, key, requestHash)))
-            throw new ReplayStoredResponse();
-          await this.repo.lockBarberAgenda(trx, barber.id);
+          const idempotency = key ? { userId: principal.userId, scope: IDEMPOTENCY_SCOPE, key, requestHash } : undefined;
+          if (!(await this.repo.claimKeyAndLockAgenda(trx, barber.id, idempotency))) throw new ReplayStoredResponse();
           if (await this.repo.releaseExpiredAndCheckOverlap(trx, barber.id, blockedFrom, blockedTo, now)) return null;
-          const { id } = await this.repo.insert(trx, {
+          const created = { status, barberId: barber.id, start: start.toISOString() };
+          const { id } = await this.repo.insertWithEvent(trx, {
             shop_id: shop.id,
             barber_id: barber.id,
             service_id: service.id,
@@ -194,8 +194,7 @@ export class BookingsService {
             customer_note: input.note,
             // What the seed's BI reports as booking response time: the request up to its insert.
             response_time_ms: Math.max(0, Math.round(options.elapsedMs())),
-          });
-          await this.repo.addEvent(trx, id, 'created', principal.userId, { status, barberId: barber.id, start: start.toISOString() });
+          }, { type: 'created', actorId: principal.userId, data: created });
           await this.emitInTransaction(trx, shop.id, id, 'created');
           const view = await this.repo.findView(id, trx);
           const dto = this.toDto(view!);

@@ -80,6 +80,20 @@ export class NotificationsRepository {
 
   // Writing the outbox (inside the booking's transaction) -------------------------------
 
+  /** The booking's state and its customer's channel preferences, in one round trip. */
+  async bookingWithPreferences(trx: Transaction<DB>, bookingId: string) {
+    const row = await trx
+      .selectFrom('bookings')
+      .leftJoin('notification_preferences as p', 'p.user_id', 'bookings.customer_id')
+      .select(['bookings.id', 'bookings.customer_id', 'bookings.status', 'bookings.starts_at', 'bookings.reschedule_count', 'p.email', 'p.whatsapp', 'p.whatsapp_phone', 'p.user_id as has_preferences'])
+      .where('bookings.id', '=', bookingId)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const { email, whatsapp, whatsapp_phone, has_preferences, ...booking } = row;
+    const preferences: Preferences = has_preferences ? { email: email!, whatsapp: whatsapp!, whatsappPhone: whatsapp_phone ?? null } : { ...DEFAULT_PREFERENCES };
+    return { booking, preferences };
+  }
+
   bookingState(trx: Transaction<DB>, bookingId: string) {
     return trx
       .selectFrom('bookings')

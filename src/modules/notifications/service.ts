@@ -142,10 +142,11 @@ export class NotificationService {
   }
 
   private async onConfirmed(trx: Transaction<DB>, bookingId: string): Promise<void> {
-    const booking = await this.repo.bookingState(trx, bookingId);
-    if (!booking || booking.status !== 'confirmed') return; // a pending hold: see the class comment
+    const found = await this.repo.bookingWithPreferences(trx, bookingId);
+    if (!found || found.booking.status !== 'confirmed') return; // a pending hold: see the class comment
+    const { booking } = found;
     const now = this.clock.now();
-    const channels = await this.channelsFor(booking.customer_id, trx);
+    const channels = enabledChannels(found.preferences);
     await this.repo.insert(trx, [...this.rows(booking, 'confirmation', channels, now), ...this.reminderRows(booking, channels, now)]);
   }
 
