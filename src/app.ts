@@ -8,6 +8,7 @@ import type { Database } from './platform/db/database.js';
 import { createServer } from './platform/http/server.js';
 import { loggerOptions } from './platform/logger.js';
 import { createMetrics, registerMetrics } from './platform/metrics.js';
+import { clusterMetricsAggregator } from './platform/metrics-cluster.js';
 import { registerTraceRouteNames } from './platform/tracing.js';
 import { AccountsRepository } from './modules/accounts/repository.js';
 import { accountsRoutes } from './modules/accounts/routes.js';
@@ -23,6 +24,7 @@ import { healthRoutes } from './modules/health/routes.js';
 import { AnalyticsRepository } from './modules/analytics/repository.js';
 import { analyticsRoutes } from './modules/analytics/routes.js';
 import { ledgerRoutes } from './modules/ledger/routes.js';
+import { opsRoutes } from './modules/ops/routes.js';
 import { registerCoreJobs } from './jobs.js';
 import { AuditTrail } from './modules/audit/service.js';
 import { LedgerService } from './modules/ledger/service.js';
@@ -75,6 +77,8 @@ export interface AppDependencies {
   webhookSecret?: string;
   /** `keyid:base64key[,…]` for secrets at rest; resolved from config when absent. */
   dataKeys?: string;
+  /** A `serve --workers N` worker: GET /metrics answers with the whole cluster's totals. */
+  clusterMetrics?: boolean;
 }
 
 /** Wires repositories → services → routes. Nothing here holds request state. */
@@ -161,7 +165,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     rateLimit: { redis: deps.redis, perMinute: config.rateLimits.perMinute },
   });
   bookings.onListenerError = (error, type) => app.log.warn({ event: type, err: error instanceof Error ? { message: error.message } : error }, 'agenda listener failed after commit');
-  registerMetrics(app, metrics);
+  registerMetrics(app, metrics, deps.clusterMetrics ? { aggregate: clusterMetricsAggregator(metrics) } : {});
   registerTraceRouteNames(app);
 
   await app.register(healthRoutes(database, deps.redis));
@@ -172,6 +176,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const analytics = new AnalyticsRepository(db);
   await app.register(analyticsRoutes(analytics));
   await app.register(ledgerRoutes({ db, shopAccess }));
+  await app.register(opsRoutes(db));
   registerCoreJobs(queue, { bookings, analytics, clock });
   await app.register(notificationRoutes);
   await app.register(

@@ -85,7 +85,7 @@ export async function scrapeAllWorkers(baseUrl: string, token: string, workers: 
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const scrapes: WorkerCounters[] = [];
     for (let i = 0; i < 2 * workers; i++) {
-      const res = await httpGet(`${baseUrl}/metrics`, { authorization: `Bearer ${token}` });
+      const res = await httpGet(`${baseUrl}/metrics?scope=process`, { authorization: `Bearer ${token}` });
       if (res.status === 404) return { ok: false, reason: 'GET /metrics answered 404: the endpoint is not there' };
       if (res.status !== 200) return { ok: false, reason: `GET /metrics answered ${res.status}` };
       if (!res.body.includes('barberpro_cache_requests_total'))
@@ -162,7 +162,7 @@ export function hitRate(delta: Record<string, Record<string, number>>, caches: r
 /** barberpro_queue_jobs{queue,state} from one scrape (queue depths are read from Redis, the same on every worker). */
 export async function queueDepths(baseUrl: string, token: string): Promise<Record<string, Record<string, number>> | undefined> {
   try {
-    const res = await httpGet(`${baseUrl}/metrics`, { authorization: `Bearer ${token}` });
+    const res = await httpGet(`${baseUrl}/metrics?scope=process`, { authorization: `Bearer ${token}` });
     if (res.status !== 200) return undefined;
     const out: Record<string, Record<string, number>> = {};
     for (const s of parsePrometheus(res.body)) {

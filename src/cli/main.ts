@@ -4,6 +4,7 @@ import { loadConfig } from '../platform/config.js';
 import { migrateToLatest } from '../platform/db/migrator.js';
 import { isClusterWorker, openDatabase, serve, serveClusterWorker, type ServeOptions } from './serve.js';
 import { parseBatchSize, runAuditVerify } from '../modules/audit/cli.js';
+import { registerOpsCommands } from './ops/commands.js';
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -75,5 +76,7 @@ program
   .action(async (options: { json?: boolean; batchSize?: number }) => {
     process.exitCode = await runAuditVerify(loadConfig(), options);
   });
+
+registerOpsCommands(program);
 
 await program.parseAsync(process.argv);

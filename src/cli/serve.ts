@@ -14,6 +14,7 @@ import type { JobQueue } from '../platform/queue/queue.js';
 import { createRequestRedis, jobRedisOptions } from '../platform/redis.js';
 import { resolveJwtSecret } from '../platform/secrets.js';
 import { startTracing } from '../platform/tracing.js';
+import { serveClusterMetrics } from '../platform/metrics-cluster.js';
 
 export interface ServeOptions {
   port?: number | undefined;
@@ -62,6 +63,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   await database.close();
 
   let stopping = false;
+  serveClusterMetrics();
   cluster.setupPrimary({ args: process.argv.slice(2) });
   for (let i = 0; i < workers; i++) cluster.fork({ BARBERPRO_CLUSTER_WORKER: '1' });
   cluster.on('exit', (worker, code, signal) => {
@@ -111,6 +113,7 @@ async function startInstance(config: AppConfig, { prepareDatabase }: { prepareDa
     jwtSecret: resolveJwtSecret(config),
     redis,
     queue,
+    clusterMetrics: isClusterWorker(),
     ...(sandbox ? { mercadopago: { baseUrl: sandbox.url, authBaseUrl: sandbox.url, clientId: EMBEDDED_CLIENT.id, clientSecret: EMBEDDED_CLIENT.secret } } : {}),
   });
   app.log.info(

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { sql, type Kysely } from 'kysely';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type MetricObjectWithValues, type MetricValue } from 'prom-client';
 import type { Clock } from './clock.js';
 import type { BookingStatus, DB } from './db/schema.js';
 import { METRICS_SCRAPER } from './http/access.js';
@@ -271,6 +271,7 @@ export class AppMetrics {
     const labels = this.regionLabels;
     const bookingsGauge: Gauge<'status' | 'region'> = new Gauge({
       name: 'barberpro_bookings',
+      aggregator: 'first', // database-wide: every worker reads the same value
       help: 'Bookings in the database by status and provider region, counted at scrape time (database-wide).',
       labelNames: ['status', 'region'],
       registers,
@@ -282,6 +283,7 @@ export class AppMetrics {
     });
     const activeHoldsGauge: Gauge<'region'> = new Gauge({
       name: 'barberpro_active_holds',
+      aggregator: 'first', // database-wide: every worker reads the same value
       help: 'Pending bookings whose hold has not expired yet (slots held for a checkout) by provider region, counted at scrape time (database-wide).',
       labelNames: ['region'],
       registers,
@@ -296,6 +298,7 @@ export class AppMetrics {
     });
     const queueJobsGauge: Gauge<'queue' | 'state'> = new Gauge({
       name: 'barberpro_queue_jobs',
+      aggregator: 'first', // database-wide: every worker reads the same value
       help: 'Background jobs by queue and state (waiting, active, delayed, failed = dead letters), read at scrape time.',
       labelNames: ['queue', 'state'],
       registers,
@@ -310,6 +313,7 @@ export class AppMetrics {
     const optionalGauge = (table: OptionalTable, help: string): Gauge<'status'> => {
       const gauge: Gauge<'status'> = new Gauge({
         name: `barberpro_${table}`,
+      aggregator: 'first', // database-wide: every worker reads the same value
         help,
         labelNames: ['status'],
         registers: [], // registered only while the table exists (see refreshOptionalTables)
@@ -325,6 +329,7 @@ export class AppMetrics {
     // window with no finished payment has no ratio at all, not a ratio of 0.
     const successRatio: Gauge<'window'> = new Gauge({
       name: 'barberpro_payment_success_ratio',
+      aggregator: 'first', // database-wide: every worker reads the same value
       help: 'Of the payments started in the last 24 h that have finished, the share collected: approved (including later refunded or disputed) / (that + rejected or cancelled). Absent when none has finished (database-wide).',
       labelNames: ['window'],
       registers: [], // registered with the payments table (see refreshOptionalTables)
@@ -345,6 +350,7 @@ export class AppMetrics {
 
     const collectorSuccess: Gauge<'collector'> = new Gauge({
       name: 'barberpro_metrics_collector_success',
+      aggregator: 'min', // across workers: 0 if any worker failed to read the source
       help: 'Whether each scrape-time source was read in this scrape (1) or left out because it failed or timed out (0).',
       labelNames: ['collector'],
       registers,
@@ -405,6 +411,13 @@ export class AppMetrics {
     await this.settled();
     await this.refreshOptionalTables();
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+
+  /** This process's metrics as prom-client JSON, for the cluster primary to aggregate. */
+  async renderJson(): Promise<MetricObjectWithValues<MetricValue<string>>[]> {
+    await this.settled();
+    await this.refreshOptionalTables();
+    return this.registry.getMetricsAsJSON();
   }
 
   /** Registers the payments/invoices gauges only while their tables exist: no zeros for things that are not there. */
@@ -552,7 +565,12 @@ function shopIdOf(request: FastifyRequest): string | undefined {
  * and GET /metrics for Prometheus (METRICS_TOKEN bearer, or an admin). Call right after
  * createServer, before the modules' routes.
  */
-export function registerMetrics(app: FastifyInstance, metrics: AppMetrics): void {
+export interface RegisterMetricsOptions {
+  /** Under `serve --workers N`: the whole service's totals, merged by the cluster primary. */
+  aggregate?: () => Promise<{ contentType: string; body: string; workers: number; expected: number } | undefined>;
+}
+
+export function registerMetrics(app: FastifyInstance, metrics: AppMetrics, options: RegisterMetricsOptions = {}): void {
   const problemCodes = new WeakMap<FastifyRequest, string>();
 
   app.addHook('onSend', async (request, reply, payload) => {
@@ -579,9 +597,16 @@ export function registerMetrics(app: FastifyInstance, metrics: AppMetrics): void
     );
   });
 
-  app.get('/metrics', { config: { access: METRICS_SCRAPER, rateLimit: false }, schema: { hide: true } }, async (_request, reply) => {
+  // `?scope=process` answers for this process alone (the load benchmark counts per worker).
+  app.get('/metrics', { config: { access: METRICS_SCRAPER, rateLimit: false }, schema: { hide: true } }, async (request, reply) => {
+    const wantsProcess = (request.query as { scope?: unknown }).scope === 'process';
+    const aggregated = !wantsProcess && options.aggregate ? await options.aggregate() : undefined;
+    if (aggregated && aggregated.workers > 0) {
+      // Says how many workers the totals cover, so a scrape during a restart is recognisable.
+      return reply.type(aggregated.contentType).header('x-metrics-scope', `cluster; workers=${aggregated.workers}/${aggregated.expected}`).send(aggregated.body);
+    }
     const { contentType, body } = await metrics.render();
-    return reply.type(contentType).send(body);
+    return reply.type(contentType).header('x-metrics-scope', 'process').send(body);
   });
 
   app.decorate('metrics', metrics);

@@ -61,6 +61,8 @@ const EXPECTED: Record<string, 'public' | 'metrics-scraper' | Role[]> = {
   'GET /api/v1/admin/ledger/trial-balance': ['admin'],
   'GET /api/v1/admin/audit/verify': ['admin'],
   'GET /api/v1/shops/:shopId/payouts': ['provider', 'admin'],
+  'GET /api/v1/admin/ops/db-performance': ['admin'],
+  'GET /api/v1/admin/ops/financial-documents': ['admin'],
 };
 
 const ROLES: Role[] = ['customer', 'provider', 'admin'];
