@@ -118,7 +118,7 @@ export function bookingsRoutes(bookings: BookingsService, limits: AppConfig['rat
     });
 
     app.get('/api/v1/shops/:shopId/reviews', {
-      config: { access: PUBLIC },
+      config: { access: PUBLIC, sharedCacheSeconds: 60 },
       schema: {
         tags: ['reviews'],
         summary: 'A shop’s reviews, newest first',

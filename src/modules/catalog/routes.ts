@@ -23,14 +23,14 @@ import {
   updateShopBody,
   weeklyScheduleSchema,
 } from './schemas.js';
-import type { CatalogService } from './service.js';
+import { CATALOG_CACHE_TTL_SECONDS, type CatalogService } from './service.js';
 
 const managed = { ...authErrors, 400: problemSchema, 404: problemSchema };
 
 export function catalogRoutes(catalog: CatalogService): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/api/v1/shops', {
-      config: { access: PUBLIC },
+      config: { access: PUBLIC, sharedCacheSeconds: CATALOG_CACHE_TTL_SECONDS },
       schema: {
         tags: ['catalog'],
         summary: 'Search shops by city, region, name or service; sorted by rating',
@@ -41,7 +41,7 @@ export function catalogRoutes(catalog: CatalogService): FastifyPluginAsyncZod {
     });
 
     app.get('/api/v1/shops/:shopId', {
-      config: { access: PUBLIC },
+      config: { access: PUBLIC, sharedCacheSeconds: CATALOG_CACHE_TTL_SECONDS },
       schema: {
         tags: ['catalog'],
         summary: 'A shop with its services, barbers and booking policies',

@@ -32,6 +32,11 @@ export interface RouteAccess {
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /**
+     * How long shared caches (CloudFront) may keep a successful public GET. Unset: the
+     * response is `no-store`. Data that a booking changes (availability) is never shared.
+     */
+    sharedCacheSeconds?: number;
   }
   interface FastifyRequest {
     principal: Principal | null;

@@ -42,6 +42,20 @@ describe('HTTP shell', () => {
     expect(invented.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('lets a CDN keep only public catalog GETs; availability, signed-in answers and errors are no-store', async () => {
+    const customer = await ctx.createUser('customer');
+    const search = await ctx.app.inject({ url: '/api/v1/shops?city=Rosario' });
+    expect(search.statusCode).toBe(200);
+    expect(search.headers['cache-control']).toBe('public, max-age=60');
+    // The same search by a signed-in caller is not shared.
+    expect((await ctx.app.inject({ url: '/api/v1/shops?city=Rosario', headers: customer.auth })).headers['cache-control']).toBe('no-store');
+    // A booking must show at once: availability is never kept by a shared cache.
+    const availability = await ctx.app.inject({ url: '/api/v1/shops/00000000-0000-4000-8000-000000000000/availability?serviceId=00000000-0000-4000-8000-000000000000&from=2026-12-01&to=2026-12-01' });
+    expect(availability.headers['cache-control']).toBe('no-store');
+    expect((await ctx.app.inject({ url: '/api/v1/me', headers: customer.auth })).headers['cache-control']).toBe('no-store');
+    expect((await ctx.app.inject({ url: '/api/v1/shops/00000000-0000-4000-8000-000000000000' })).headers['cache-control']).toBe('no-store'); // a 404
+  });
+
   it('sends security headers', async () => {
     const res = await ctx.app.inject({ url: '/api/v1/shops' });
     expect(res.headers['x-content-type-options']).toBe('nosniff');

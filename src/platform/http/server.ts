@@ -54,6 +54,13 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   });
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+    // Explicit for every response, so a CDN in front never guesses: only public GETs that
+    // ask for it (catalog pages, search) may be kept, and never an answer to a signed-in caller.
+    if (!reply.hasHeader('cache-control')) {
+      const seconds = request.routeOptions.config?.sharedCacheSeconds;
+      const shareable = seconds !== undefined && request.method === 'GET' && reply.statusCode === 200 && !request.headers.authorization;
+      void reply.header('cache-control', shareable ? `public, max-age=${seconds}` : 'no-store');
+    }
   });
 
   registerErrorHandling(app);
