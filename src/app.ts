@@ -42,6 +42,8 @@ import { setupNotifications } from './modules/notifications/setup.js';
 import { AvailabilityRepository } from './modules/availability/repository.js';
 import { availabilityRoutes } from './modules/availability/routes.js';
 import { AvailabilityService } from './modules/availability/service.js';
+import { setupInvoicing, type AfipEndpoints } from './modules/invoicing/setup.js';
+import type { InvoicingService } from './modules/invoicing/service.js';
 
 export interface AppServices {
   accounts: AccountsService;
@@ -49,6 +51,7 @@ export interface AppServices {
   availability: AvailabilityService;
   bookings: BookingsService;
   payments: PaymentsService;
+  invoicing: InvoicingService;
 }
 
 declare module 'fastify' {
@@ -75,6 +78,8 @@ export interface AppDependencies {
   /** Overrides for MercadoPago (the local sandbox's URL on the embedded default, tests). */
   mercadopago?: { baseUrl?: string; authBaseUrl?: string; clientId?: string; clientSecret?: string };
   webhookSecret?: string;
+  /** AFIP endpoints overriding the configuration (the local sandbox on the embedded default). */
+  afip?: AfipEndpoints;
   /** `keyid:base64key[,…]` for secrets at rest; resolved from config when absent. */
   dataKeys?: string;
   /** A `serve --workers N` worker: GET /metrics answers with the whole cluster's totals. */
@@ -147,6 +152,21 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   bookings.onAgendaTransaction(async (trx, event) => {
     if (event.type === 'cancelled') await payments.onBookingCancelled(trx, event);
   });
+  // Every collection gets an invoice and every refund a credit note, recorded with the money.
+  const invoicing = setupInvoicing({
+    db,
+    databaseKind: database.kind,
+    config,
+    afip: deps.afip,
+    clock,
+    queue,
+    box: secretBox,
+    audit,
+    access: shopAccess,
+    payments,
+    // Ids, types and numbers only: never keys, tokens, signs or customers' documents.
+    log: (level, message, data) => app.log[level](data ?? {}, message),
+  });
   queue.register('webhooks.process', async (data: { notificationId: string }) => payments.processNotification(data.notificationId));
   queue.register('payments.reconcile', async () => void (await payments.reconcile()));
 
@@ -161,6 +181,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     logger: deps.logger ?? (config.logLevel === 'silent' ? false : loggerOptions(config)),
     verifyAccessToken: (token) => tokens.verifyAccessToken(token, clock.now()),
     publicBaseUrl: config.publicBaseUrl,
+    trustProxy: config.trustProxy,
     metricsToken: config.metricsToken,
     rateLimit: { redis: deps.redis, perMinute: config.rateLimits.perMinute },
   });
@@ -179,6 +200,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(opsRoutes(db));
   registerCoreJobs(queue, { bookings, analytics, clock });
   await app.register(notificationRoutes);
+  await app.register(invoicing.routes);
   await app.register(
     paymentsRoutes(payments, {
       webhookSecret,
@@ -187,7 +209,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       onRejectedSignature: (reason) => app.log.warn({ security: 'webhook_signature_rejected', reason }, 'MercadoPago webhook refused'),
     }),
   );
-  app.decorate('services', { accounts, catalog, availability, bookings, payments });
+  app.decorate('services', { accounts, catalog, availability, bookings, payments, invoicing: invoicing.service });
   app.decorate('queue', queue);
   app.decorate('cache', cache);
   app.decorate('cacheObservers', cacheObservers);

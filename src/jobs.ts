@@ -8,6 +8,8 @@ import type { JobQueue } from './platform/queue/queue.js';
 export const HOLD_SWEEP_INTERVAL_MS = 30_000;
 export const ROLLUP_INTERVAL_MS = 60 * 60_000;
 export const PAYMENT_RECONCILE_INTERVAL_MS = 60_000;
+/** Invoices catch-up: vouchers whose immediate job was lost, deferred ones, retries after AFIP outages. */
+export const INVOICE_ISSUE_INTERVAL_MS = 30_000;
 
 /**
  * Handlers for the platform's periodic jobs. Each is idempotent: a retry, or two instances
@@ -30,4 +32,5 @@ export async function scheduleCoreJobs(queue: JobQueue): Promise<void> {
   await queue.every('holds.expire', HOLD_SWEEP_INTERVAL_MS);
   await queue.every('rollups.daily', ROLLUP_INTERVAL_MS);
   await queue.every('payments.reconcile', PAYMENT_RECONCILE_INTERVAL_MS);
+  await queue.every('invoices.issue', INVOICE_ISSUE_INTERVAL_MS);
 }

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.js';
 import { scheduleCoreJobs } from '../jobs.js';
 import { EMBEDDED_CLIENT, startEmbeddedMercadoPago } from './embedded-mercadopago.js';
+import { startEmbeddedAfip } from './embedded-afip.js';
 import { seedDemoData } from '../demo/seed.js';
 import { loadConfig, type AppConfig } from '../platform/config.js';
 import { createDatabase, type Database } from '../platform/db/database.js';
@@ -15,6 +16,7 @@ import { createRequestRedis, jobRedisOptions } from '../platform/redis.js';
 import { resolveJwtSecret } from '../platform/secrets.js';
 import { startTracing } from '../platform/tracing.js';
 import { serveClusterMetrics } from '../platform/metrics-cluster.js';
+import { publishQueueDepth } from '../platform/queue/queue-depth-metric.js';
 
 export interface ServeOptions {
   port?: number | undefined;
@@ -107,6 +109,7 @@ async function startInstance(config: AppConfig, { prepareDatabase }: { prepareDa
 
   const seeded = prepareDatabase && config.seedDemo ? await seedDemoData(database.db) : undefined;
   const sandbox = await startEmbeddedMercadoPago(config, database.db);
+  const afip = await startEmbeddedAfip(config, database.db);
   const app = await buildApp({
     config,
     database,
@@ -115,6 +118,7 @@ async function startInstance(config: AppConfig, { prepareDatabase }: { prepareDa
     queue,
     clusterMetrics: isClusterWorker(),
     ...(sandbox ? { mercadopago: { baseUrl: sandbox.url, authBaseUrl: sandbox.url, clientId: EMBEDDED_CLIENT.id, clientSecret: EMBEDDED_CLIENT.secret } } : {}),
+    ...(afip ? { afip: afip.endpoints } : {}),
   });
   app.log.info(
     {
@@ -122,6 +126,7 @@ async function startInstance(config: AppConfig, { prepareDatabase }: { prepareDa
       cache: app.cache.kind,
       queue: queue.kind,
       mercadopago: sandbox ? `local sandbox at ${sandbox.url}` : (config.mercadopago.baseUrl ?? 'https://api.mercadopago.com'),
+      afip: afip ? `local sandbox at ${afip.sandbox.url}` : (config.afip.environment ?? 'not configured: invoices are recorded but not issued'),
       ...(migrations ? { applied: migrations.applied, schema: migrations.checksum } : {}),
     },
     'dependencies ready',
@@ -138,15 +143,18 @@ async function startInstance(config: AppConfig, { prepareDatabase }: { prepareDa
       setTimeout(schedule, 30_000).unref();
     });
   await schedule();
+  const stopQueueDepth = config.environmentName ? publishQueueDepth(config.environmentName, () => queue.depths()) : () => undefined;
 
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     instance.log.info({ signal }, 'shutting down: draining in-flight requests');
+    stopQueueDepth();
     await instance.close();
     await queue.close();
     await sandbox?.close();
+    await afip?.sandbox.close();
     redis?.disconnect();
     await database.close();
     await stopTracing(); // flushes the last spans

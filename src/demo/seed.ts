@@ -172,6 +172,15 @@ const SHOPS: DemoShop[] = [
   },
 ];
 
+/**
+ * What the demo shops print on their invoices (razón social, Ingresos Brutos, inicio de
+ * actividades). Their AFIP certificates come from the local AFIP sandbox's CA, so they are
+ * issued when the embedded server starts it (src/cli/embedded-afip.ts), not here.
+ */
+export function demoFiscalProfile(shopName: string): { businessName: string; grossIncomeRegistration: string; activityStartDate: string } {
+  return { businessName: `${shopName} (demo)`, grossIncomeRegistration: 'Conv. Multilateral 901-000000-0', activityStartDate: '2019-03-01' };
+}
+
 /** A valid CUIT for a body; bodies whose check digit would be 10 take the next body. */
 function demoCuit(body: string): string {
   for (let n = Number(body); ; n++) {

@@ -31,12 +31,17 @@ const envSchema = z.object({
   MP_CLIENT_SECRET: z.string().min(1).optional(),
   PLATFORM_COMMISSION_BPS: z.coerce.number().int().min(0).max(5_000).default(500),
   DATA_ENCRYPTION_KEYS: z.string().min(10).optional(),
+  AFIP_WSAA_URL: z.string().url().optional(),
+  AFIP_WSFE_URL: z.string().url().optional(),
+  AFIP_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(120_000).default(30_000),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_LOGIN_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   RATE_LIMIT_BOOKINGS_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   LOGIN_LOCKOUT_ACCOUNT_FAILURES: z.coerce.number().int().min(1).default(5),
   LOGIN_LOCKOUT_IP_FAILURES: z.coerce.number().int().min(1).default(20),
   LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).default(15),
+  TRUST_PROXY: z.string().default('false'),
+  BARBERPRO_ENVIRONMENT: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).optional(),
 });
 
 export type AppConfig = {
@@ -66,10 +71,25 @@ export type AppConfig = {
    * local sandbox is started and used instead.
    */
   mercadopago: { baseUrl: string | undefined; webhookSecret: string | undefined; clientId: string | undefined; clientSecret: string | undefined; commissionBasisPoints: number };
+  /**
+   * AFIP web services. Both URLs or neither: unset → invoices are recorded but not issued,
+   * except on the embedded default, where the local AFIP sandbox is started and used. There is
+   * no default endpoint on purpose, so a server never issues against the wrong AFIP.
+   * `environment` is what the URLs are (AFIP's production or homologation hosts, or anything
+   * else: a sandbox); a shop's fiscal settings must be for the same one.
+   */
+  afip: { wsaaUrl: string | undefined; wsfeUrl: string | undefined; environment: 'production' | 'homologation' | 'sandbox' | undefined; timeoutMs: number };
   /** `keyid:base64key[,older:base64key]`; unset → a development key kept in DATA_DIR. */
   dataEncryptionKeys: string | undefined;
   rateLimits: { perMinute: number; loginPerMinute: number; bookingsPerMinute: number };
   loginLockout: { accountFailures: number; ipFailures: number; minutes: number };
+  /**
+   * Which proxies' X-Forwarded-For to believe, so rate limits and lockouts see the client's
+   * address: `false`, `true`, a hop count (`2` behind CloudFront → ALB), or addresses/CIDRs.
+   */
+  trustProxy: boolean | number | string[];
+  /** Set on AWS (staging, production): queue depth is published as a CloudWatch metric. */
+  environmentName: string | undefined;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -86,6 +106,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (!e.MP_WEBHOOK_SECRET) throw new Error('Invalid configuration: MP_WEBHOOK_SECRET is required in production');
     if (!e.DATA_ENCRYPTION_KEYS) throw new Error('Invalid configuration: DATA_ENCRYPTION_KEYS is required in production');
   }
+  if (Boolean(e.AFIP_WSAA_URL) !== Boolean(e.AFIP_WSFE_URL))
+    throw new Error('Invalid configuration: AFIP_WSAA_URL and AFIP_WSFE_URL go together (both or neither)');
   if (e.WHATSAPP_TOKEN && !e.WHATSAPP_PHONE_NUMBER_ID)
     throw new Error('Invalid configuration: WHATSAPP_PHONE_NUMBER_ID is required with WHATSAPP_TOKEN');
   const embedded = !e.DATABASE_URL;
@@ -118,8 +140,46 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       clientSecret: e.MP_CLIENT_SECRET,
       commissionBasisPoints: e.PLATFORM_COMMISSION_BPS,
     },
+    afip: {
+      wsaaUrl: e.AFIP_WSAA_URL,
+      wsfeUrl: e.AFIP_WSFE_URL,
+      environment: e.AFIP_WSAA_URL && e.AFIP_WSFE_URL ? afipEnvironmentOf(e.AFIP_WSAA_URL, e.AFIP_WSFE_URL) : undefined,
+      timeoutMs: e.AFIP_TIMEOUT_MS,
+    },
     dataEncryptionKeys: e.DATA_ENCRYPTION_KEYS,
     rateLimits: { perMinute: e.RATE_LIMIT_PER_MINUTE, loginPerMinute: e.RATE_LIMIT_LOGIN_PER_MINUTE, bookingsPerMinute: e.RATE_LIMIT_BOOKINGS_PER_MINUTE },
     loginLockout: { accountFailures: e.LOGIN_LOCKOUT_ACCOUNT_FAILURES, ipFailures: e.LOGIN_LOCKOUT_IP_FAILURES, minutes: e.LOGIN_LOCKOUT_MINUTES },
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    environmentName: e.BARBERPRO_ENVIRONMENT,
   };
+}
+
+export function parseTrustProxy(value: string): boolean | number | string[] {
+  const v = value.trim();
+  if (v === 'false' || v === '') return false;
+  if (v === 'true') return true;
+  if (/^[0-9]+$/.test(v)) return Number(v);
+  const list = v.split(',').map((a) => a.trim()).filter(Boolean);
+  if (list.some((a) => !/^[0-9a-fA-F:.]+(\/[0-9]{1,3})?$/.test(a)))
+    throw new Error('Invalid configuration: TRUST_PROXY must be true, false, a hop count or a list of addresses/CIDRs');
+  return list;
+}
+
+const AFIP_HOSTS = {
+  production: ['wsaa.afip.gov.ar', 'servicios1.afip.gov.ar'],
+  homologation: ['wsaahomo.afip.gov.ar', 'wswhomo.afip.gov.ar'],
+} as const;
+
+/** Which AFIP the endpoints are; mixing a production and a homologation host is refused. */
+export function afipEnvironmentOf(wsaaUrl: string, wsfeUrl: string): 'production' | 'homologation' | 'sandbox' {
+  const kind = (url: string) => {
+    const host = new URL(url).hostname.toLowerCase();
+    if ((AFIP_HOSTS.production as readonly string[]).includes(host)) return 'production';
+    if ((AFIP_HOSTS.homologation as readonly string[]).includes(host)) return 'homologation';
+    return 'sandbox';
+  };
+  const wsaa = kind(wsaaUrl);
+  const wsfe = kind(wsfeUrl);
+  if (wsaa !== wsfe) throw new Error(`Invalid configuration: AFIP_WSAA_URL is ${wsaa} but AFIP_WSFE_URL is ${wsfe}`);
+  return wsaa;
 }

@@ -61,6 +61,15 @@ const EXPECTED: Record<string, 'public' | 'metrics-scraper' | Role[]> = {
   'GET /api/v1/admin/ledger/trial-balance': ['admin'],
   'GET /api/v1/admin/audit/verify': ['admin'],
   'GET /api/v1/shops/:shopId/payouts': ['provider', 'admin'],
+  // Invoicing. The service narrows these to the booking's customer, the shop's members and admins (404 to others).
+  'GET /api/v1/invoices/:id': ['customer', 'provider', 'admin'],
+  'GET /api/v1/invoices/:id/pdf': ['customer', 'provider', 'admin'],
+  'GET /api/v1/bookings/:id/invoices': ['customer', 'provider', 'admin'],
+  'PUT /api/v1/bookings/:id/billing': ['customer'],
+  'GET /api/v1/shops/:shopId/invoices': ['provider', 'admin'],
+  'POST /api/v1/invoices/:id/retry': ['provider', 'admin'],
+  'GET /api/v1/shops/:shopId/fiscal-settings': ['provider', 'admin'],
+  'PUT /api/v1/shops/:shopId/fiscal-settings': ['provider', 'admin'],
   'GET /api/v1/admin/ops/db-performance': ['admin'],
   'GET /api/v1/admin/ops/financial-documents': ['admin'],
 };

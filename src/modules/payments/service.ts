@@ -35,6 +35,21 @@ export type PaymentTransition =
 
 export type PaymentTransitionListener = (event: PaymentTransition) => void;
 
+/**
+ * Money that moved for a booking, as the ledger recorded it (once per ledger key). Other
+ * modules (invoicing) hook in without payments knowing them.
+ */
+export type MoneyMovement =
+  | { type: 'collected'; paymentId: string; shopId: string; bookingId: string; amountCents: number; sourceRef: string; occurredAt: Date; paidAt: Date }
+  | { type: 'refunded'; paymentId: string; shopId: string; bookingId: string; refundCents: number; sourceRef: string; occurredAt: Date };
+
+export interface MoneyMovementListener {
+  /** In the payment's transaction: what it writes commits or rolls back with the movement. */
+  inTransaction(trx: Transaction<DB>, event: MoneyMovement): Promise<void>;
+  /** After the commit; a failure is logged and changes nothing already committed. */
+  committed?(events: readonly MoneyMovement[]): Promise<void>;
+}
+
 export interface MerchantLinking {
   clientId: string | undefined;
   clientSecret: string | undefined;
@@ -60,6 +75,7 @@ const tokenContext = (shopId: string) => `merchant_accounts.access_token:${shopI
  */
 export class PaymentsService {
   private readonly transitionListeners: PaymentTransitionListener[] = [];
+  private readonly movementListeners: MoneyMovementListener[] = [];
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -82,6 +98,26 @@ export class PaymentsService {
    */
   onTransition(listener: PaymentTransitionListener): void {
     this.transitionListeners.push(listener);
+  }
+
+  onMoneyMovement(listener: MoneyMovementListener): void {
+    this.movementListeners.push(listener);
+  }
+
+  private async moneyMoved(trx: Transaction<DB>, event: MoneyMovement, movements: MoneyMovement[]): Promise<void> {
+    movements.push(event);
+    for (const listener of this.movementListeners) await listener.inTransaction(trx, event);
+  }
+
+  private async movementsCommitted(movements: readonly MoneyMovement[]): Promise<void> {
+    if (movements.length === 0) return;
+    for (const listener of this.movementListeners) {
+      try {
+        await listener.committed?.(movements);
+      } catch (error) {
+        this.log('warn', 'money movement listener failed after commit', { error: error instanceof Error ? error.name : 'unknown' });
+      }
+    }
   }
 
   private emitTransitions(events: readonly PaymentTransition[]): void {
@@ -293,6 +329,7 @@ export class PaymentsService {
 
     const announcements: Array<{ shopId: string; bookingId: string; type: string }> = [];
     const transitions: PaymentTransition[] = [];
+    const movements: MoneyMovement[] = [];
     await this.db.transaction().execute(async (trx) => {
       // Lock order: booking row, then the audit trail's lock (taken by the ledger and audit
       // writes below) — the same order a cancellation takes, so the two cannot deadlock.
@@ -361,7 +398,11 @@ export class PaymentsService {
           description: `Seña del turno ${bookingIdOk}`,
           postings: paymentApprovedPostings({ shopId, bookingId: bookingIdOk, paymentRef: ref, amountCents, mercadopagoFeeCents: mpFeeCents, platformCommissionCents: commission }),
         });
-        if (recorded.created) await auditEvent('payment.approved', `${ref}:approved`, { amountCents, mpFeeCents, commissionCents: commission });
+        if (recorded.created) {
+          await auditEvent('payment.approved', `${ref}:approved`, { amountCents, mpFeeCents, commissionCents: commission });
+          const paidAt = mp.date_approved ? new Date(mp.date_approved) : now;
+          await this.moneyMoved(trx, { type: 'collected', paymentId: row.id, shopId, bookingId: bookingIdOk, amountCents, sourceRef: `${ref}:collected`, occurredAt: now, paidAt }, movements);
+        }
       }
       // Only money that is still there confirms a booking; a payment first seen already
       // refunded or charged back (notifications out of order) gives the held time back.
@@ -407,6 +448,7 @@ export class PaymentsService {
         if (recorded.created) {
           await auditEvent('payment.refunded', refundRef, { refundCents, mpRefundId: String(refund.id) });
           transitions.push({ type: 'refund_recorded', paymentId: row.id, shopId, refundCents });
+          await this.moneyMoved(trx, { type: 'refunded', paymentId: row.id, shopId, bookingId: bookingIdOk, refundCents, sourceRef: refundRef, occurredAt: now }, movements);
         }
       }
 
@@ -449,6 +491,7 @@ export class PaymentsService {
     });
     await crashIfConfigured(this.config.crashAt, 'after-payment-committed');
     this.emitTransitions(transitions);
+    await this.movementsCommitted(movements);
     await this.bookings.announce(announcements);
   }
 

@@ -389,3 +389,91 @@ export interface DB {
   ledger_postings: LedgerPostingsTable;
   audit_log: AuditLogTable;
 }
+
+// AFIP invoicing (migration 0006).
+
+export type AfipEnvironmentName = 'homologation' | 'production' | 'sandbox';
+export type InvoiceKind = 'invoice' | 'credit_note';
+export type InvoiceStatus = 'pending' | 'issuing' | 'authorized' | 'rejected';
+/** jsonb read as parsed JSON, written as JSON text. */
+type Json = ColumnType<unknown, string, string>;
+type NullableJson = ColumnType<unknown, string | null | undefined, string | null>;
+
+export interface ShopFiscalSettingsTable {
+  shop_id: string;
+  point_of_sale: number;
+  business_name: string;
+  gross_income_registration: string;
+  /** date: 'YYYY-MM-DD' */
+  activity_start_date: string;
+  certificate_pem: string;
+  private_key_sealed: string;
+  environment: AfipEnvironmentName;
+  enabled: Generated<boolean>;
+  updated_at: DefaultTimestamp;
+}
+
+export interface AfipTicketsTable {
+  key: string;
+  token_sealed: string;
+  sign_sealed: string;
+  expires_at: Timestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface InvoiceSequencesTable {
+  cuit: string;
+  point_of_sale: number;
+  cbte_tipo: number;
+  failures: Generated<number>;
+  retry_at: Timestamp | null;
+  last_error: string | null;
+  updated_at: DefaultTimestamp;
+}
+
+export interface BookingBillingTable {
+  booking_id: string;
+  receiver: Json;
+  updated_at: DefaultTimestamp;
+}
+
+export interface InvoicesTable {
+  id: Generated<string>;
+  shop_id: string;
+  booking_id: string | null;
+  payment_id: string | null;
+  kind: InvoiceKind;
+  source_ref: string;
+  associated_invoice_id: string | null;
+  cbte_tipo: number;
+  point_of_sale: number | null;
+  cuit: string;
+  number: number | null;
+  /** date: 'YYYY-MM-DD' */
+  issue_date: string | null;
+  total_cents: Int8;
+  net_cents: DefaultInt8;
+  iva_cents: DefaultInt8;
+  iva_rate_id: number | null;
+  receiver: Json;
+  document: NullableJson;
+  status: Generated<InvoiceStatus>;
+  cae: string | null;
+  cae_expires_on: string | null;
+  afip_errors: NullableJson;
+  afip_observations: NullableJson;
+  attempts: Generated<number>;
+  last_error: string | null;
+  next_attempt_at: Timestamp | null;
+  revision: Generated<number>;
+  created_at: DefaultTimestamp;
+  authorized_at: Timestamp | null;
+}
+
+export interface DB {
+  shop_fiscal_settings: ShopFiscalSettingsTable;
+  afip_tickets: AfipTicketsTable;
+  invoice_sequences: InvoiceSequencesTable;
+  booking_billing: BookingBillingTable;
+  invoices: InvoicesTable;
+}

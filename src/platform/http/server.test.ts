@@ -138,4 +138,25 @@ describe('global rate limit', () => {
       await limited.close();
     }
   });
+
+  it('behind CloudFront → ALB (TRUST_PROXY=2) limits each client, not the load balancer; untrusted, a forged header changes nothing', async () => {
+    const behind = await createTestContext({ env: { RATE_LIMIT_PER_MINUTE: '2', TRUST_PROXY: '2' } });
+    const direct = await createTestContext({ env: { RATE_LIMIT_PER_MINUTE: '2' } });
+    try {
+      const alb = '10.0.1.15';
+      const via = (client: string) => ({ url: '/api/v1/shops', remoteAddress: alb, headers: { 'x-forwarded-for': `${client}, 130.176.1.1` } });
+      const a = [];
+      for (let i = 0; i < 3; i++) a.push((await behind.app.inject(via('203.0.113.7'))).statusCode);
+      expect(a).toEqual([200, 200, 429]);
+      expect((await behind.app.inject(via('203.0.113.8'))).statusCode).toBe(200);
+
+      // Without trust, X-Forwarded-For is the caller's own claim: the socket address counts.
+      const d = [];
+      for (let i = 0; i < 3; i++) d.push((await direct.app.inject({ url: '/api/v1/shops', remoteAddress: '198.51.100.30', headers: { 'x-forwarded-for': `203.0.113.${i}` } })).statusCode);
+      expect(d).toEqual([200, 200, 429]);
+    } finally {
+      await behind.close();
+      await direct.close();
+    }
+  });
 });

@@ -21,10 +21,14 @@ declare module 'fastify' {
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
 
+function trustHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
+}
+
 export interface ServerOptions {
   logger: FastifyServerOptions['logger'];
   verifyAccessToken: VerifyAccessToken;
-  trustProxy?: boolean;
+  trustProxy?: boolean | number | string[];
   publicBaseUrl: string;
   metricsToken?: string | undefined;
   rateLimit: RateLimitSettings;
@@ -35,7 +39,8 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   const app = Fastify({
     logger: options.logger,
     bodyLimit: 64 * 1024,
-    trustProxy: options.trustProxy ?? false,
+    // A hop count trusts that many proxies nearest to us (CloudFront → ALB is 2).
+    trustProxy: typeof options.trustProxy === 'number' ? trustHops(options.trustProxy) : (options.trustProxy ?? false),
     // A load balancer's request id is kept so one id follows the request across hops.
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
