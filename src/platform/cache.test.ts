@@ -171,6 +171,26 @@ describe('Cache.readMany', () => {
     expect((await cache.readMany('c', [day('2026-12-01')], 60, async () => ['newest'])).values).toEqual(['newest']);
   });
 
+  it('refresh stores a value readers then hit, and one overtaken by a newer change is never served', async () => {
+    const cache = new Cache(new MemoryCacheStore());
+    await cache.invalidate('shop:1/agenda:2026-12-01');
+    await cache.refresh('c', [day('2026-12-01')], 60, async () => ['after booking 1']);
+    expect(await cache.readMany('c', [day('2026-12-01')], 60, async () => ['loaded'])).toMatchObject({ values: ['after booking 1'], fromCache: 1 });
+
+    // A refresh whose load is overtaken by another booking's invalidation stores under the old generation.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow = cache.refresh('c', [day('2026-12-01')], 60, async () => {
+      await gate;
+      return ['after booking 2 only'];
+    });
+    await new Promise((r) => setTimeout(r, 5));
+    await cache.invalidate('shop:1/agenda:2026-12-01');
+    release();
+    await slow;
+    expect(await cache.readMany('c', [day('2026-12-01')], 60, async () => ['after bookings 2 and 3'])).toMatchObject({ values: ['after bookings 2 and 3'], fromCache: 0 });
+  });
+
   it('keys every scope of a shop under the shop’s hash tag (one Redis Cluster slot)', async () => {
     const keys: string[] = [];
     const store = new MemoryCacheStore();

@@ -190,6 +190,28 @@ export class Cache {
     return { values: values as T[], fromCache: entries.length - missing.length, bypassed: false, failed: false };
   }
 
+  /**
+   * Write-through after a change: recomputes the entries and stores them under their scopes'
+   * *current* generations, so the next readers hit. Read the generations first, then load:
+   * a newer change meanwhile moves the generation on and the stored value is simply never
+   * served. Best effort; skipped while the store is down or a scope's invalidation is pending.
+   */
+  async refresh<T>(cache: string, entries: ReadonlyArray<{ scopes: readonly string[]; key: string }>, ttlSeconds: number, load: () => Promise<T[]>): Promise<void> {
+    if (entries.length === 0 || !this.store.ready() || entries.some((e) => e.scopes.some((s) => this.unconfirmed.has(s)))) return;
+    try {
+      const scopes = [...new Set(entries.flatMap((e) => e.scopes))];
+      const generations = await this.store.mget(scopes.map((s) => this.generationKey(s)));
+      const generationOf = new Map(scopes.map((s, i) => [s, generations[i] ?? '0']));
+      const values = await load();
+      await this.store.setMany(
+        entries.map((e, i) => [`${this.namespace}:${this.tagged(e.scopes[0]!)}:${cache}:${e.key}`, `${e.scopes.map((s) => generationOf.get(s)).join('.')}|${JSON.stringify(values[i])}`] as const),
+        ttlSeconds,
+      );
+    } catch {
+      // The next reader loads it instead.
+    }
+  }
+
   /** Makes every entry of the scope unreachable. Call after the change has committed. */
   async invalidate(scope: string): Promise<void> {
     try {

@@ -345,7 +345,7 @@ export class AppMetrics {
         { name: 'barberpro_payments', gauge: optionalGauge('payments', 'Payments in the database by status, counted at scrape time (database-wide).') },
         { name: 'barberpro_payment_success_ratio', gauge: successRatio },
       ],
-      invoices: [{ name: 'barberpro_invoices', gauge: optionalGauge('invoices', 'Invoices in the database by status (issued, pending …), counted at scrape time (database-wide).') }],
+      invoices: [{ name: 'barberpro_invoices', gauge: optionalGauge('invoices', 'Invoices and credit notes in the database by status (pending, issuing, authorized, rejected), counted at scrape time (database-wide).') }],
     };
 
     const collectorSuccess: Gauge<'collector'> = new Gauge({

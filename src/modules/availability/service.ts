@@ -102,11 +102,33 @@ export class AvailabilityService {
     private readonly cache?: Cache,
   ) {}
 
-  /** Makes the shop's bookings on the days of `starts` (or all of them) be read again. Call after commit. */
+  /**
+   * After a committed change to the shop's bookings on the days of `starts` (or anywhere,
+   * when not given): drops those days, then stores them afresh (write-through), so the
+   * change costs one query here instead of a miss for the next readers.
+   */
   async agendaChanged(shopId: string, starts?: readonly Date[]): Promise<void> {
     if (!this.cache) return;
     if (!starts || starts.length === 0) return this.cache.invalidate(agendaScope(shopId));
-    for (const day of new Set(starts.map((s) => utcDay(s.getTime())))) await this.cache.invalidate(agendaDayScope(shopId, day));
+    const days = [...new Set(starts.map((s) => utcDay(s.getTime())))];
+    for (const day of days) await this.cache.invalidate(agendaDayScope(shopId, day));
+    await this.cache.refresh(
+      'agenda_day',
+      days.map((d) => ({ scopes: [agendaDayScope(shopId, d), agendaScope(shopId)], key: 'bookings' })),
+      AGENDA_DAY_TTL_SECONDS,
+      () => this.loadAgendaDays(shopId, days),
+    );
+  }
+
+  /** The shop's bookings that may block time, grouped by the UTC day they start. */
+  private async loadAgendaDays(shopId: string, wanted: readonly string[]): Promise<AgendaBooking[][]> {
+    if (wanted.length === 0) return [];
+    const sorted = [...wanted].sort();
+    const first = Date.parse(`${sorted[0]}T00:00:00Z`);
+    const last = Date.parse(`${sorted[sorted.length - 1]}T00:00:00Z`) + DAY_MS;
+    const byDay = new Map<string, AgendaBooking[]>(wanted.map((d) => [d, []]));
+    for (const booking of await this.repo.agendaBookings(shopId, new Date(first), new Date(last))) byDay.get(utcDay(booking.start))?.push(booking);
+    return wanted.map((d) => byDay.get(d)!);
   }
 
   /**
@@ -259,15 +281,7 @@ export class AvailabilityService {
       if (!context) throw problems.notFound('La barbería o el servicio');
       return context;
     };
-    const loadDays = async (indexes: number[]): Promise<AgendaBooking[][]> => {
-      const wanted = indexes.map((i) => days[i]!);
-      if (wanted.length === 0) return [];
-      const first = Date.parse(`${wanted[0]}T00:00:00Z`);
-      const last = Date.parse(`${wanted[wanted.length - 1]}T00:00:00Z`) + DAY_MS;
-      const byDay = new Map<string, AgendaBooking[]>(wanted.map((d) => [d, []]));
-      for (const booking of await this.repo.agendaBookings(shopId, new Date(first), new Date(last))) byDay.get(utcDay(booking.start))?.push(booking);
-      return wanted.map((d) => byDay.get(d)!);
-    };
+    const loadDays = (indexes: number[]) => this.loadAgendaDays(shopId, indexes.map((i) => days[i]!));
     if (!this.cache) {
       const [context, perDay] = await Promise.all([loadContext(), loadDays(days.map((_, i) => i))]);
       return { context, bookings: perDay.flat(), fromCache: false, bypassed: false };
