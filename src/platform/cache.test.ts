@@ -63,6 +63,9 @@ describe('Cache', () => {
       setMany: async () => {
         throw new Error('ECONNREFUSED');
       },
+      setManyAndIncr: async () => {
+        throw new Error('ECONNREFUSED');
+      },
       set: async () => {
         throw new Error('ECONNREFUSED');
       },
@@ -86,6 +89,10 @@ describe('Cache', () => {
       mget: (k) => store.mget(k),
       set: (k, v, t) => store.set(k, v, t),
       setMany: (e, t) => store.setMany(e, t),
+      setManyAndIncr: async (e, t, k) => {
+        if (down) throw new Error('down');
+        return store.setManyAndIncr(e, t, k);
+      },
       incr: async (k) => {
         if (down) throw new Error('down');
         return store.incr(k);
@@ -154,6 +161,10 @@ describe('Cache.readMany', () => {
       mget: (k) => store.mget(k),
       set: (k, v, t) => store.set(k, v, t),
       setMany: (e, t) => store.setMany(e, t),
+      setManyAndIncr: async (e, t, k) => {
+        if (down) throw new Error('down');
+        return store.setManyAndIncr(e, t, k);
+      },
       incr: async (k) => {
         if (down) throw new Error('down');
         return store.incr(k);
@@ -171,24 +182,27 @@ describe('Cache.readMany', () => {
     expect((await cache.readMany('c', [day('2026-12-01')], 60, async () => ['newest'])).values).toEqual(['newest']);
   });
 
-  it('refresh stores a value readers then hit, and one overtaken by a newer change is never served', async () => {
+  it('replace stores the new value under the next generation: readers hit it, and a newer change overtakes it', async () => {
     const cache = new Cache(new MemoryCacheStore());
-    await cache.invalidate('shop:1/agenda:2026-12-01');
-    await cache.refresh('c', [day('2026-12-01')], 60, async () => ['after booking 1']);
+    expect((await cache.readMany('c', [day('2026-12-01')], 60, async () => ['before'])).values).toEqual(['before']);
+    await cache.replace('c', [day('2026-12-01')], ['shop:1/agenda:2026-12-01'], 60, async () => ['after booking 1']);
     expect(await cache.readMany('c', [day('2026-12-01')], 60, async () => ['loaded'])).toMatchObject({ values: ['after booking 1'], fromCache: 1 });
 
-    // A refresh whose load is overtaken by another booking's invalidation stores under the old generation.
+    // Another change lands while this one is loading: its generation moves past the prediction.
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const slow = cache.refresh('c', [day('2026-12-01')], 60, async () => {
+    const slow = cache.replace('c', [day('2026-12-01')], ['shop:1/agenda:2026-12-01'], 60, async () => {
       await gate;
       return ['after booking 2 only'];
     });
     await new Promise((r) => setTimeout(r, 5));
-    await cache.invalidate('shop:1/agenda:2026-12-01');
+    // Booking 3's change completes first, with data that includes booking 2 and 3.
+    await cache.replace('c', [day('2026-12-01')], ['shop:1/agenda:2026-12-01'], 60, async () => ['after bookings 2 and 3']);
+    expect((await cache.readMany('c', [day('2026-12-01')], 60, async () => ['loaded'])).values).toEqual(['after bookings 2 and 3']);
     release();
     await slow;
-    expect(await cache.readMany('c', [day('2026-12-01')], 60, async () => ['after bookings 2 and 3'])).toMatchObject({ values: ['after bookings 2 and 3'], fromCache: 0 });
+    // The slow change's value (without booking 3) is never served after booking 3 returned.
+    expect(await cache.readMany('c', [day('2026-12-01')], 60, async () => ['reloaded: 2 and 3'])).toMatchObject({ values: ['reloaded: 2 and 3'], fromCache: 0 });
   });
 
   it('keys every scope of a shop under the shop’s hash tag (one Redis Cluster slot)', async () => {
@@ -200,6 +214,7 @@ describe('Cache.readMany', () => {
       mget: (k) => (keys.push(...k), store.mget(k)),
       set: (k, v, t) => store.set(k, v, t),
       setMany: (e, t) => store.setMany(e, t),
+      setManyAndIncr: (e, t, k) => store.setManyAndIncr(e, t, k),
       incr: (k) => store.incr(k),
       ready: () => true,
     };

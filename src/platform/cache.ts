@@ -16,6 +16,8 @@ export interface CacheStore {
   set(key: string, value: string, ttlSeconds: number): Promise<void>;
   setMany(entries: ReadonlyArray<readonly [string, string]>, ttlSeconds: number): Promise<void>;
   incr(key: string): Promise<number>;
+  /** Sets the entries and increments the keys as one atomic step (nothing reads in between). */
+  setManyAndIncr(entries: ReadonlyArray<readonly [string, string]>, ttlSeconds: number, incrKeys: readonly string[]): Promise<void>;
   ready(): boolean;
 }
 
@@ -45,6 +47,15 @@ export class RedisCacheStore implements CacheStore {
   incr(key: string) {
     return this.redis.incr(key);
   }
+  async setManyAndIncr(entries: ReadonlyArray<readonly [string, string]>, ttlSeconds: number, incrKeys: readonly string[]) {
+    // MULTI/EXEC: all keys share one hash tag, so this is one slot on Redis Cluster too.
+    const multi = this.redis.multi();
+    for (const [key, value] of entries) multi.set(key, value, 'EX', ttlSeconds);
+    for (const key of incrKeys) multi.incr(key);
+    const results = await multi.exec();
+    const failed = results?.find(([error]) => error);
+    if (!results || failed) throw failed?.[0] ?? new Error('MULTI aborted');
+  }
   ready() {
     return isRedisReady(this.redis);
   }
@@ -58,7 +69,7 @@ export class MemoryCacheStore implements CacheStore {
     private readonly maxEntries = 10_000,
     private readonly now: () => number = Date.now,
   ) {}
-  async get(key: string) {
+  private getNow(key: string): string | null {
     const entry = this.entries.get(key);
     if (!entry) return null;
     if (entry.expiresAt <= this.now()) {
@@ -70,16 +81,27 @@ export class MemoryCacheStore implements CacheStore {
     this.entries.set(key, entry);
     return entry.value;
   }
-  async mget(keys: readonly string[]) {
-    return Promise.all(keys.map((k) => this.get(k)));
-  }
-  async setMany(entries: ReadonlyArray<readonly [string, string]>, ttlSeconds: number) {
-    for (const [key, value] of entries) await this.set(key, value, ttlSeconds);
-  }
-  async set(key: string, value: string, ttlSeconds: number) {
+  private setNow(key: string, value: string, ttlSeconds: number): void {
     this.entries.delete(key);
     this.entries.set(key, { value, expiresAt: this.now() + ttlSeconds * 1000 });
     while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+  }
+  async get(key: string) {
+    return this.getNow(key);
+  }
+  async mget(keys: readonly string[]) {
+    return keys.map((k) => this.getNow(k));
+  }
+  async setMany(entries: ReadonlyArray<readonly [string, string]>, ttlSeconds: number) {
+    for (const [key, value] of entries) this.setNow(key, value, ttlSeconds);
+  }
+  async set(key: string, value: string, ttlSeconds: number) {
+    this.setNow(key, value, ttlSeconds);
+  }
+  async setManyAndIncr(entries: ReadonlyArray<readonly [string, string]>, ttlSeconds: number, incrKeys: readonly string[]) {
+    // No await between the steps: nothing else runs in between on one event loop.
+    for (const [key, value] of entries) this.setNow(key, value, ttlSeconds);
+    for (const key of incrKeys) this.setNow(key, String(Number(this.getNow(key) ?? '0') + 1), 7 * 86_400);
   }
   async incr(key: string) {
     const next = Number((await this.get(key)) ?? '0') + 1;
@@ -191,25 +213,39 @@ export class Cache {
   }
 
   /**
-   * Write-through after a change: recomputes the entries and stores them under their scopes'
-   * *current* generations, so the next readers hit. Read the generations first, then load:
-   * a newer change meanwhile moves the generation on and the stored value is simply never
-   * served. Best effort; skipped while the store is down or a scope's invalidation is pending.
+   * Write-through for a committed change: stores the entries' new values under the
+   * generations the change is about to take, then invalidates (increments) `changed`. Readers
+   * keep hitting across the change instead of missing until someone reloads. If another
+   * change increments a scope in between, the predicted stamps no longer match and those
+   * entries are simply never served. Load only after the change has committed.
    */
-  async refresh<T>(cache: string, entries: ReadonlyArray<{ scopes: readonly string[]; key: string }>, ttlSeconds: number, load: () => Promise<T[]>): Promise<void> {
-    if (entries.length === 0 || !this.store.ready() || entries.some((e) => e.scopes.some((s) => this.unconfirmed.has(s)))) return;
-    try {
-      const scopes = [...new Set(entries.flatMap((e) => e.scopes))];
-      const generations = await this.store.mget(scopes.map((s) => this.generationKey(s)));
-      const generationOf = new Map(scopes.map((s, i) => [s, generations[i] ?? '0']));
-      const values = await load();
-      await this.store.setMany(
-        entries.map((e, i) => [`${this.namespace}:${this.tagged(e.scopes[0]!)}:${cache}:${e.key}`, `${e.scopes.map((s) => generationOf.get(s)).join('.')}|${JSON.stringify(values[i])}`] as const),
-        ttlSeconds,
-      );
-    } catch {
-      // The next reader loads it instead.
+  async replace<T>(
+    cache: string,
+    entries: ReadonlyArray<{ scopes: readonly string[]; key: string }>,
+    changed: readonly string[],
+    ttlSeconds: number,
+    load: () => Promise<T[]>,
+  ): Promise<void> {
+    if (this.store.ready() && !entries.some((e) => e.scopes.some((s) => this.unconfirmed.has(s)))) {
+      try {
+        const scopes = [...new Set([...entries.flatMap((e) => e.scopes), ...changed])];
+        const generations = await this.store.mget(scopes.map((s) => this.generationKey(s)));
+        const next = new Map(scopes.map((s, i) => [s, String(Number(generations[i] ?? '0') + (changed.includes(s) ? 1 : 0))]));
+        const values = await load();
+        // Stored and incremented atomically: a value stamped with a generation is readable only
+        // once that generation exists, and only if no other change took it first.
+        await this.store.setManyAndIncr(
+          entries.map((e, i) => [`${this.namespace}:${this.tagged(e.scopes[0]!)}:${cache}:${e.key}`, `${e.scopes.map((s) => next.get(s)).join('.')}|${JSON.stringify(values[i])}`] as const),
+          ttlSeconds,
+          changed.map((s) => this.generationKey(s)),
+        );
+        for (const scope of changed) this.unconfirmed.delete(scope);
+        return;
+      } catch {
+        // Fall through: at least move the generations on.
+      }
     }
+    for (const scope of changed) await this.invalidate(scope);
   }
 
   /** Makes every entry of the scope unreachable. Call after the change has committed. */

@@ -104,17 +104,18 @@ export class AvailabilityService {
 
   /**
    * After a committed change to the shop's bookings on the days of `starts` (or anywhere,
-   * when not given): drops those days, then stores them afresh (write-through), so the
-   * change costs one query here instead of a miss for the next readers.
+   * when not given): stores those days afresh under their next generation and moves the
+   * generation on (write-through), so the change costs one query here instead of a miss for
+   * the next readers.
    */
   async agendaChanged(shopId: string, starts?: readonly Date[]): Promise<void> {
     if (!this.cache) return;
     if (!starts || starts.length === 0) return this.cache.invalidate(agendaScope(shopId));
     const days = [...new Set(starts.map((s) => utcDay(s.getTime())))];
-    for (const day of days) await this.cache.invalidate(agendaDayScope(shopId, day));
-    await this.cache.refresh(
+    await this.cache.replace(
       'agenda_day',
       days.map((d) => ({ scopes: [agendaDayScope(shopId, d), agendaScope(shopId)], key: 'bookings' })),
+      days.map((d) => agendaDayScope(shopId, d)),
       AGENDA_DAY_TTL_SECONDS,
       () => this.loadAgendaDays(shopId, days),
     );
