@@ -11,6 +11,7 @@ import { runSecurityVerification } from './checks/security.js';
 import { auditChainCheck, dbPerformanceChecks, documentChecks, ledgerChecks } from './checks/admin.js';
 import { runPerformanceValidation } from './checks/performance.js';
 import { runDrReadiness } from './checks/dr.js';
+import { runAfipHealthCheck } from './checks/afip.js';
 import { assessSeverity, SEVERITY, statusOfSeverity } from './verdicts.js';
 import { check } from './report.js';
 
@@ -105,20 +106,25 @@ export const COMMANDS: OpsCommand[] = [
     },
   },
   {
+    name: 'afip-health-check',
+    description: 'AFIP reachable (FEDummy), WSAA tickets, last number at AFIP vs ours per sequence, invoice queue depth, oldest waiting and rejected vouchers',
+    run: async (ctx) => runAfipHealthCheck(ctx),
+  },
+  {
     name: 'dr-readiness-check',
     description: 'Primary serving, WAL archiving age vs the 15-minute RPO; snapshots and restore tests come with the deployment issue',
     run: async (ctx) => ({ checks: await runDrReadiness(ctx) }),
   },
   {
     name: 'compliance-validation',
-    description: 'The daily compliance checks together: audit trail, ledger, invoices and credit notes (AFIP and data protection once they exist)',
+    description: 'The daily compliance checks together: audit trail, ledger, invoices and credit notes, AFIP health (data protection once it exists)',
     options: [new Option('--grace-minutes <n>', 'how long a payment or refund may wait for its voucher').argParser(positiveInt(10_080)).default(60)],
     run: async (ctx, o) => ({
       checks: [
         await auditChainCheck(ctx),
         ...(await ledgerChecks(ctx)),
         ...(await documentChecks(ctx, o.graceMinutes as number)),
-        check.skip('afip.health', 'AFIP integration (afip-health-check)', 'not implemented yet: issue 4 (AFIP invoices) brings it'),
+        ...(await runAfipHealthCheck(ctx)).checks,
         check.skip('data-protection', 'Data protection (data-protection-check)', 'not implemented yet: issue 9 (Ley 25.326) brings it'),
       ],
     }),
@@ -138,7 +144,6 @@ export const COMMANDS: OpsCommand[] = [
 
 /** Script names of the runbook whose subject another issue (or a later part of this one) brings. */
 export const NOT_IMPLEMENTED: Record<string, string> = {
-  'afip-health-check': 'issue 4 (AFIP electronic invoices)',
   'data-protection-check': 'issue 9 (personal data protection, Ley 25.326)',
   'automated-recovery': 'issue 6, incidents part (recovery runbooks recorded on the incident)',
   'manual-recovery': 'issue 6, incidents part',

@@ -440,6 +440,103 @@ export class InvoicingRepository {
     return this.db.selectFrom('booking_billing').selectAll().where('booking_id', '=', bookingId).executeTakeFirst();
   }
 
+  // Health (ops) ---------------------------------------------------------------------------
+
+  /** Every sequence the database knows: numbered or queued vouchers, and sequence rows. */
+  async knownSequences(): Promise<Array<SequenceKey & { failures: number; retryAt: Date | null; lastError: string | null }>> {
+    const rows = await sql<{ cuit: string; point_of_sale: number; cbte_tipo: number; failures: number | null; retry_at: Date | null; last_error: string | null }>`
+      select k.cuit, k.point_of_sale, k.cbte_tipo, s.failures, s.retry_at, s.last_error
+      from (
+        select cuit, point_of_sale, cbte_tipo from invoices where point_of_sale is not null
+        union
+        select cuit, point_of_sale, cbte_tipo from invoice_sequences
+      ) k
+      left join invoice_sequences s on s.cuit = k.cuit and s.point_of_sale = k.point_of_sale and s.cbte_tipo = k.cbte_tipo
+      order by k.cuit, k.point_of_sale, k.cbte_tipo`.execute(this.db);
+    return rows.rows.map((r) => ({
+      cuit: r.cuit,
+      pointOfSale: Number(r.point_of_sale),
+      cbteTipo: Number(r.cbte_tipo),
+      failures: Number(r.failures ?? 0),
+      retryAt: r.retry_at,
+      lastError: r.last_error,
+    }));
+  }
+
+  /** Per sequence: the last authorized number and the vouchers not settled yet. */
+  async sequenceFigures() {
+    const rows = await sql<{ cuit: string; point_of_sale: number; cbte_tipo: number; last_authorized: number | null; issuing_number: number | null; pending: string; issuing: string; rejected: string }>`
+      select cuit, point_of_sale, cbte_tipo,
+             max(number) filter (where status = 'authorized') as last_authorized,
+             max(number) filter (where status = 'issuing') as issuing_number,
+             count(*) filter (where status = 'pending') as pending,
+             count(*) filter (where status = 'issuing') as issuing,
+             count(*) filter (where status = 'rejected') as rejected
+      from invoices where point_of_sale is not null
+      group by cuit, point_of_sale, cbte_tipo`.execute(this.db);
+    return rows.rows.map((r) => ({
+      cuit: r.cuit,
+      pointOfSale: Number(r.point_of_sale),
+      cbteTipo: Number(r.cbte_tipo),
+      lastAuthorized: r.last_authorized === null ? null : Number(r.last_authorized),
+      issuingNumber: r.issuing_number === null ? null : Number(r.issuing_number),
+      pending: Number(r.pending),
+      issuing: Number(r.issuing),
+      rejected: Number(r.rejected),
+    }));
+  }
+
+  /**
+   * The queue as a whole. A voucher deliberately deferred (paid ahead of AFIP's window) is due
+   * from next_attempt_at, not from when it was recorded, so it is not counted as late before then.
+   */
+  async queueFigures(now: Date) {
+    const totals = await this.db
+      .selectFrom('invoices')
+      .select((eb) => [
+        eb.fn.countAll<string>().filterWhere('status', '=', 'pending').as('pending'),
+        eb.fn.countAll<string>().filterWhere('status', '=', 'issuing').as('issuing'),
+        eb.fn.countAll<string>().filterWhere('status', '=', 'rejected').as('rejected'),
+        eb.fn.countAll<string>().filterWhere((w) => w.and([w('status', '=', 'pending'), w('next_attempt_at', '>', now)])).as('deferred'),
+        eb.fn.countAll<string>().filterWhere((w) => w.and([w('status', '=', 'pending'), w('point_of_sale', 'is', null)])).as('without_point_of_sale'),
+      ])
+      .executeTakeFirstOrThrow();
+    const oldest = await this.db
+      .selectFrom('invoices')
+      .select(['id', 'shop_id', 'status', 'kind', 'cbte_tipo', 'point_of_sale', 'last_error', sql<Date>`greatest(created_at, coalesce(next_attempt_at, created_at))`.as('due_since')])
+      .where('status', 'in', ['pending', 'issuing'])
+      .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', now), eb('status', '=', 'issuing')]))
+      .orderBy(sql`greatest(created_at, coalesce(next_attempt_at, created_at))`)
+      .limit(1)
+      .executeTakeFirst();
+    return {
+      pending: Number(totals.pending),
+      issuing: Number(totals.issuing),
+      rejected: Number(totals.rejected),
+      deferred: Number(totals.deferred),
+      withoutPointOfSale: Number(totals.without_point_of_sale),
+      oldest: oldest ? { ...oldest, due_since: new Date(oldest.due_since) } : undefined,
+    };
+  }
+
+  /** The shops that issue (fiscal settings), with what a WSAA login needs. */
+  configuredIssuers() {
+    return this.db
+      .selectFrom('shop_fiscal_settings as f')
+      .innerJoin('shops as s', 's.id', 'f.shop_id')
+      .select(['f.shop_id', 's.cuit', 's.tax_condition', 'f.point_of_sale', 'f.certificate_pem', 'f.private_key_sealed', 'f.environment', 'f.enabled'])
+      .orderBy('s.cuit')
+      .orderBy('f.point_of_sale')
+      .execute();
+  }
+
+  /** When the stored tickets expire (never their contents). */
+  async ticketExpiries(keys: string[]): Promise<Map<string, Date>> {
+    if (keys.length === 0) return new Map();
+    const rows = await this.db.selectFrom('afip_tickets').select(['key', 'expires_at']).where('key', 'in', keys).execute();
+    return new Map(rows.map((r) => [r.key, new Date(r.expires_at)]));
+  }
+
   // WSAA tickets --------------------------------------------------------------------------
 
   ticket(key: string) {

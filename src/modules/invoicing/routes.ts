@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { anyUser, customersOnly, providersAndAdmins, requirePrincipal } from '../../platform/http/access.js';
+import { adminsOnly, anyUser, customersOnly, providersAndAdmins, requirePrincipal } from '../../platform/http/access.js';
 import { authErrors, localDate, moneySchema, problemSchema, uuid } from '../../platform/http/schemas.js';
 import { CONDICION_IVA_RECEPTOR_ID, type ReceiverIvaCondition } from './types.js';
 import type { InvoicingService } from './service.js';
+import { invoicingHealthSchema, type InvoicingHealthService } from './health.js';
 
 const afipMessage = z.object({ code: z.number().int(), message: z.string() });
 
@@ -77,8 +78,18 @@ const billingBody = z
   })
   .strict();
 
-export function invoicingRoutes(invoicing: InvoicingService): FastifyPluginAsyncZod {
+export function invoicingRoutes(invoicing: InvoicingService, health: InvoicingHealthService): FastifyPluginAsyncZod {
   return async (app) => {
+    app.get('/api/v1/admin/invoicing/health', {
+      config: { access: adminsOnly },
+      schema: {
+        tags: ['invoicing', 'ops'],
+        summary: 'AFIP health as this server sees it: FEDummy, WSAA tickets, AFIP’s last number vs ours per sequence, the invoice queue (for barberpro ops afip-health-check)',
+        response: { 200: invoicingHealthSchema, ...authErrors },
+      },
+      handler: async () => health.inspect(),
+    });
+
     app.get('/api/v1/invoices/:id', {
       config: { access: anyUser },
       schema: {

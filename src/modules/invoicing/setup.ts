@@ -9,6 +9,7 @@ import type { AuditTrail } from '../audit/service.js';
 import type { ShopAccess } from '../catalog/shop-access.js';
 import type { PaymentsService } from '../payments/service.js';
 import { AfipGateway } from './afip-gateway.js';
+import { InvoicingHealthService } from './health.js';
 import { InvoiceIssuer } from './issuer.js';
 import { InvoicingRepository } from './repository.js';
 import { invoicingRoutes } from './routes.js';
@@ -74,5 +75,10 @@ export function setupInvoicing(deps: {
     const report = await service.issuePending();
     if (report.authorized || report.rejected || report.failed) deps.log('info', 'invoices issued', { ...report });
   });
-  return { service, routes: invoicingRoutes(service) };
+  const health = new InvoicingHealthService({
+    repo,
+    clock: deps.clock,
+    afip: gateway && endpoints ? { gateway, box: deps.box, environment: endpoints.environment, wsaaUrl: endpoints.wsaaUrl, wsfeUrl: endpoints.wsfeUrl } : undefined,
+  });
+  return { service, routes: invoicingRoutes(service, health) };
 }

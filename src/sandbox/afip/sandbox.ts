@@ -18,6 +18,7 @@ import {
   type IssuedCertificate,
 } from './ca.js';
 import { CmsError, verifyCms } from './cms-verify.js';
+import { wsaaWsdl, wsfeWsdl, type WsfeOperation } from './wsdl.js';
 import {
   CBTE_CLASE,
   CODES,
@@ -344,6 +345,11 @@ class Sandbox implements AfipSandbox {
     if (url.pathname.startsWith('/sandbox/')) return this.control(req, res, url);
     const service = url.pathname === WSAA_PATH ? 'wsaa' : url.pathname === WSFE_PATH ? 'wsfe' : null;
     if (!service) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+    // AFIP answers both ?wsdl and ?WSDL (Axis and .NET spell it differently).
+    if (req.method === 'GET' && [...url.searchParams.keys()].some((k) => k.toLowerCase() === 'wsdl')) {
+      if (this.down === '503') return void res.writeHead(503, { 'content-type': 'text/html' }).end('<html><body><h1>503 Service Unavailable</h1></body></html>');
+      return this.sendXml(res, 200, service === 'wsaa' ? wsaaWsdl(this.wsaaUrl) : wsfeWsdl(this.wsfeUrl));
+    }
     if (req.method !== 'POST') return void res.writeHead(405, { allow: 'POST', 'content-type': 'text/plain' }).end('Method not allowed');
     if (this.down === '503') {
       remember(this.requests, { service, operation: '?', outcome: 'down' });
@@ -468,7 +474,8 @@ class Sandbox implements AfipSandbox {
       remember(this.requests, { service: 'wsfe', operation: method || '?', outcome: 'soap:Client' });
       return this.sendFault(res, new SoapFault('soap:Client', 'Server was unable to read request. ---> There is an error in XML document.'));
     }
-    const handlers: Record<string, (r: XmlObject) => string> = {
+    // Keyed by the WSDL's operation list, so the two cannot drift apart.
+    const handlers: Record<WsfeOperation, (r: XmlObject) => string> = {
       FEDummy: () => '<AppServer>OK</AppServer><DbServer>OK</DbServer><AuthServer>OK</AuthServer>',
       FECompUltimoAutorizado: (r) => this.ultimoAutorizado(r),
       FECAESolicitar: (r) => this.caeSolicitar(r),
@@ -480,7 +487,7 @@ class Sandbox implements AfipSandbox {
       FEParamGetPtosVenta: (r) => this.ptosVenta(r),
       FEParamGetCondicionIvaReceptor: (r) => this.condicionIva(r),
     };
-    const handler = Object.hasOwn(handlers, method) ? handlers[method] : undefined;
+    const handler = Object.hasOwn(handlers, method) ? handlers[method as WsfeOperation] : undefined;
     if (!handler || !request) {
       remember(this.requests, { service: 'wsfe', operation: method || '?', outcome: 'soap:Client' });
       return this.sendFault(res, new SoapFault('soap:Client', `Server did not recognize the value of HTTP Header SOAPAction: ${action}.`));

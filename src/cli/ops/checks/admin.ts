@@ -34,7 +34,7 @@ async function withDatabase<T>(url: string, use: (database: Database) => Promise
 }
 
 /** One admin figure: from the API route, or computed on the database directly. */
-async function fetchAdmin<T>(ctx: OpsContext, source: Source, path: string, direct: (database: Database) => Promise<T>): Promise<Fetched<T>> {
+export async function fetchAdmin<T>(ctx: OpsContext, source: Source, path: string, direct: (database: Database) => Promise<T>): Promise<Fetched<T>> {
   if (source.kind === 'none') return { ok: false, result: (id, title) => check.skip(id, title, source.reason) };
   if (source.kind === 'api') {
     const res = await ctx.http('GET', path, { headers: bearer(source.token), timeoutMs: Math.max(ctx.timeoutMs, 60_000) });
