@@ -89,6 +89,9 @@ export class AfipGateway {
 
   async auth(credentials: ShopCredentials): Promise<WsfeAuth> {
     const input = { certPem: credentials.certPem, keyPem: credentials.keyPem, service: WSFE_SERVICE };
+    // A ticket this instance holds needs no cross-instance lock: only logins are serialised.
+    const held = this.cache.fresh(credentials.certPem, WSFE_SERVICE);
+    if (held) return { token: held.token, sign: held.sign, cuit: credentials.cuit };
     const ticket = this.options.singleConnection
       ? await this.cache.getTicket(input)
       : await this.options.db.transaction().execute(async (trx) => {

@@ -320,6 +320,16 @@ describe('WsaaTicketCache', () => {
     expect(wsaa.state.calls).toBe(2);
   });
 
+  it('fresh() gives the held ticket without I/O only while it is not due for renewal', async () => {
+    const { cache, advance, creds } = setup({ renewBeforeMs: 5 * 60_000 });
+    expect(cache.fresh(creds.certPem, 'wsfe')).toBeUndefined();
+    const first = await cache.getTicket(creds);
+    expect(cache.fresh(creds.certPem, 'wsfe')).toBe(first);
+    expect(cache.fresh(creds.certPem, 'wsaa-other')).toBeUndefined();
+    advance(12 * HOUR - 5 * 60_000);
+    expect(cache.fresh(creds.certPem, 'wsfe')).toBeUndefined();
+  });
+
   it('signs a fresh TRA with the clock for every login', async () => {
     const { cache, wsaa, advance, creds } = setup();
     await cache.getTicket(creds);

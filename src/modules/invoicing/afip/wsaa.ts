@@ -262,6 +262,12 @@ export class WsaaTicketCache {
     return promise;
   }
 
+  /** The ticket held in memory when it is not due for renewal; undefined otherwise. No I/O. */
+  fresh(certPem: string, service: string): LoginTicket | undefined {
+    const held = this.tickets.get(WsaaTicketCache.key(certificateFingerprint(certPem), service));
+    return held && held.expirationTime.getTime() - this.clock.now().getTime() > this.renewBeforeMs ? held : undefined;
+  }
+
   /** Forget a ticket (e.g. WSFEv1 rejected it with code 600). The store is left alone. */
   invalidate(certPem: string, service: string): void {
     const key = WsaaTicketCache.key(certificateFingerprint(certPem), service);
