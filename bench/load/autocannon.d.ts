@@ -35,6 +35,8 @@ declare module 'autocannon' {
     setupClient?: (client: Client) => void;
     initialContext?: Record<string, unknown>;
     excludeErrorStats?: boolean;
+    /** Requests per second across all connections (an offered rate instead of a closed loop). */
+    overallRate?: number;
   }
 
   export interface Histogram {

@@ -24,6 +24,8 @@ export interface StageOptions {
   durationSeconds: number;
   next: () => BuiltRequest;
   timeoutSeconds?: number;
+  /** Offered requests per second over all connections; unset = closed loop (as fast as answers come). */
+  overallRate?: number;
 }
 
 export interface LatencySummary {
@@ -167,6 +169,7 @@ export function runStage(options: StageOptions): Promise<StageResult> {
         connections: options.connections,
         duration: options.durationSeconds,
         timeout: options.timeoutSeconds ?? 10,
+        ...(options.overallRate ? { overallRate: options.overallRate } : {}),
         requests: [
           {
             setupRequest: (request: RequestParams, context: Record<string, unknown>) => {

@@ -88,6 +88,8 @@ export interface BenchReport {
     backgroundCpuBeforeRun: number;
   };
   stages: StageRecord[];
+  /** The largest concurrency again, at an offered rate instead of a closed loop. */
+  offered?: { connections: number; offeredRate: number; result: StageResult; cpu: ReturnType<typeof import('./cpu.js').cpuUsage> };
   /** barberpro_queue_jobs after the last stage: queue → state → jobs. */
   jobsAfterRun: Record<string, Record<string, number>> | null;
   targets: TargetVerdict[];
@@ -102,7 +104,7 @@ const num = (x: number) => Math.round(x).toLocaleString('en-US');
 const rps = (x: number) => (x >= 100 ? num(x) : x.toFixed(1));
 const mark = (met: boolean | null) => (met === null ? '— not measured' : met ? '✅ met' : '❌ not met');
 
-export function evaluateTargets(report: Pick<BenchReport, 'stages' | 'settings'>): TargetVerdict[] {
+export function evaluateTargets(report: Pick<BenchReport, 'stages' | 'settings' | 'offered'>): TargetVerdict[] {
   const verdicts: TargetVerdict[] = [];
   const stages = report.stages;
   const measuredStages = stages.length > 0;
@@ -120,9 +122,14 @@ export function evaluateTargets(report: Pick<BenchReport, 'stages' | 'settings'>
   verdicts.push({
     name: `p95 latency at ${TARGETS.p95AtConcurrency} concurrent`,
     target: `< ${TARGETS.p95Ms} ms`,
-    measured: p95 === undefined ? 'n/a' : `${ms(p95)} ms`,
+    measured: p95 === undefined ? 'n/a' : `${ms(p95)} ms (closed loop)`,
+    // The verdict stays the closed loop's, as the target is written; the offered-rate figure is shown beside it.
     met: p95 === undefined ? null : p95 < TARGETS.p95Ms,
-    ...(top ? {} : { note: `no stage at ${TARGETS.p95AtConcurrency} connections in this run` }),
+    ...(top
+      ? report.offered && report.offered.connections === TARGETS.p95AtConcurrency && report.offered.result.total.latencyMs
+        ? { note: `at an offered ${num(report.offered.offeredRate)} req/s from the same connections: p95 ${ms(report.offered.result.total.latencyMs.p95)} ms` }
+        : {}
+      : { note: `no stage at ${TARGETS.p95AtConcurrency} connections in this run` }),
   });
 
   const rates = stages.map((s) => s.cache.readMix?.rate ?? null);
@@ -215,6 +222,35 @@ export function renderMarkdown(report: BenchReport): string {
       `Closed-loop arithmetic (Little's law): with ${TARGETS.p95AtConcurrency} connections each waiting for its answer, mean latency = ${TARGETS.p95AtConcurrency} ÷ throughput, ` +
         `so a p95 under ${TARGETS.p95Ms} ms needs more than ${num(needed)} req/s. Here the mix ran at ${rps(top.mixed.total.throughput)} req/s ` +
         `(mean ${ms(top.mixed.total.latencyMs?.mean)} ms) and bare \`/healthz\` at ${rps(top.healthz.total.throughput)} req/s with p95 ${ms(top.healthz.total.latencyMs?.p95)} ms.`,
+    );
+    out.push('');
+  }
+
+  if (report.offered) {
+    const o = report.offered;
+    const t = o.result.total;
+    out.push(`## ${o.connections} connections at an offered rate`);
+    out.push('');
+    out.push(
+      `The same mix from ${o.connections} connections, but sent at ${num(o.offeredRate)} req/s in all (autocannon \`overallRate\`; by default half of what the closed loop ` +
+        `achieved at ${o.connections}), as users arrive rather than as fast as answers come back. Latency is then service time plus what queueing that rate causes.`,
+    );
+    out.push('');
+    out.push(
+      table(
+        ['connections', 'offered req/s', 'achieved req/s', 'p50 ms', 'p95 ms', 'p99 ms', `p95 < ${TARGETS.p95Ms} ms`, 'errors', 'error rate'],
+        [
+          [
+            String(o.connections),
+            num(o.offeredRate),
+            rps(t.throughput),
+            ...latencyCells(t.latencyMs),
+            t.latencyMs === null ? 'n/a' : t.latencyMs.p95 < TARGETS.p95Ms ? 'yes' : `no (${(t.latencyMs.p95 / TARGETS.p95Ms).toFixed(1)}×)`,
+            num(t.errors),
+            pct(t.errorRate, 2),
+          ],
+        ],
+      ),
     );
     out.push('');
   }

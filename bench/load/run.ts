@@ -53,6 +53,7 @@ const { values: args } = parseArgs({
     check: { type: 'boolean', default: false },
     'wait-quiet': { type: 'string' },
     'retry-noisy': { type: 'string' },
+    'offered-rate': { type: 'string' },
   },
   strict: true,
 });
@@ -221,7 +222,7 @@ async function main(): Promise<number> {
   const shops = await loadCatalog(service.url);
   const random = mulberry32(seed);
   // Slots must stay bookable until the last stage: leave out the next (run time + 30 min).
-  const runSeconds = warmupSeconds + 2 + concurrency.length * (2 * durationSeconds + 10);
+  const runSeconds = warmupSeconds + 2 + concurrency.length * (2 * durationSeconds + 10) + durationSeconds + 10;
   const pool = await buildSlotPool(service.url, shops, random, (runSeconds + 30 * 60) * 1000);
   log(`${shops.length} shops; booking pool of ${pool.slots.length} non-overlapping slots (${pool.requests} availability requests)`);
 
@@ -301,6 +302,27 @@ async function main(): Promise<number> {
     }
   }
 
+  // The closed loop answers "how much can it take"; users arrive at a rate. So the largest
+  // concurrency also runs at an offered rate (by default half of what its closed loop
+  // achieved): the same connections, each waiting between requests as real clients do.
+  let offered: BenchReport['offered'];
+  const top = stages.find((st) => st.concurrency === Math.max(...concurrency));
+  if (top && !top.mixed.stoppedEarly) {
+    const rate = args['offered-rate'] ? positiveInt('--offered-rate', args['offered-rate'], 1) : Math.max(1, Math.round(top.mixed.total.throughput / 2));
+    await sleep(1_000);
+    const before = cpuSnapshot();
+    const result = await runStage({
+      url: service.url,
+      connections: top.concurrency,
+      durationSeconds,
+      overallRate: rate,
+      next: scenario.generator(mulberry32(seed + 7_777)),
+      timeoutSeconds: REQUEST_TIMEOUT_SECONDS,
+    });
+    offered = { connections: top.concurrency, offeredRate: rate, result, cpu: cpuUsage(before, cpuSnapshot(), service.pid) };
+    log(describeStage(`mixed @${top.concurrency} offered ${rate} req/s`, result));
+  }
+
   // Background work the run left behind (e.g. retried jobs), as the service reports it.
   const jobsAfter = metricsAvailable ? await queueDepths(service.url, metricsToken) : undefined;
   const webhookJobs = jobsAfter?.['webhooks.process'];
@@ -369,6 +391,7 @@ async function main(): Promise<number> {
     },
     jobsAfterRun: jobsAfter ?? null,
     stages,
+    ...(offered ? { offered } : {}),
     targets: [],
     allTargetsMet: false,
     service: { exit: serviceExit, log: serviceLog },
