@@ -1,6 +1,7 @@
 import type { Database } from '../src/platform/db/database.js';
 import type { DepositKind, TaxCondition } from '../src/platform/db/schema.js';
-import type { TestContext, TestUser } from './helpers.js';
+import { SecretBox, parseKeyRing } from '../src/platform/crypto/secret-box.js';
+import { TEST_ENV, type TestContext, type TestUser } from './helpers.js';
 
 export interface ShopFixture {
   shopId: string;
@@ -111,4 +112,23 @@ export async function createShopFixture(ctx: TestContext, options: ShopFixtureOp
     barberUsers.push(user);
   }
   return { shopId: shop.id, owner, barberIds, barberUsers, services };
+}
+
+/**
+ * Links a shop to a MercadoPago seller of the local sandbox, as the OAuth callback would:
+ * the seller's token sealed with the test key under the same context the app reads it with.
+ */
+export async function linkMercadoPagoSeller(db: Database['db'], shopId: string, seller: { token: string; userId: number }): Promise<void> {
+  const box = new SecretBox(parseKeyRing(TEST_ENV.DATA_ENCRYPTION_KEYS));
+  await db
+    .insertInto('merchant_accounts')
+    .values({
+      shop_id: shopId,
+      mp_user_id: String(seller.userId),
+      access_token_sealed: box.encrypt(seller.token, `merchant_accounts.access_token:${shopId}`),
+      refresh_token_sealed: null,
+      public_key: null,
+      token_expires_at: null,
+    })
+    .execute();
 }

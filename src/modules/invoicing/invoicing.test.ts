@@ -1,11 +1,10 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createShopFixture, type ShopFixture } from '../../../test/fixtures.js';
+import { createShopFixture, linkMercadoPagoSeller, type ShopFixture } from '../../../test/fixtures.js';
 import { createTestContext, expectProblem, freePort, json, TEST_ENV, TEST_JWT_SECRET, waitFor, type TestContext, type TestUser } from '../../../test/helpers.js';
 import { buildApp } from '../../app.js';
 import { ManualClock } from '../../platform/clock.js';
 import { loadConfig } from '../../platform/config.js';
-import { SecretBox, parseKeyRing } from '../../platform/crypto/secret-box.js';
 import type { TaxCondition } from '../../platform/db/schema.js';
 import { InProcessJobQueue } from '../../platform/queue/in-process-queue.js';
 import { startAfipSandbox, type AfipSandbox } from '../../sandbox/afip/index.js';
@@ -31,7 +30,6 @@ let queue: InProcessJobQueue;
 let customer: TestUser;
 let admin: TestUser;
 let sellerIndex = 0;
-const box = new SecretBox(parseKeyRing(TEST_ENV.DATA_ENCRYPTION_KEYS));
 const usedCuits = new Set<string>();
 
 function freshCuit(prefix = '20'): string {
@@ -110,17 +108,7 @@ async function createShop(taxCondition: TaxCondition, options: { fiscal?: boolea
   const cuit = freshCuit(taxCondition === 'responsable_inscripto' ? '30' : '20');
   await ctx.database.db.updateTable('shops').set({ cuit }).where('id', '=', shop.shopId).execute();
   const seller = SELLERS[sellerIndex++]!;
-  await ctx.database.db
-    .insertInto('merchant_accounts')
-    .values({
-      shop_id: shop.shopId,
-      mp_user_id: String(seller.userId),
-      access_token_sealed: box.encrypt(seller.token, `merchant_accounts.access_token:${shop.shopId}`),
-      refresh_token_sealed: null,
-      public_key: null,
-      token_expires_at: null,
-    })
-    .execute();
+  await linkMercadoPagoSeller(ctx.database.db, shop.shopId, { token: seller.token, userId: seller.userId });
   afip.state.enablePointOfSale(cuit, POINT_OF_SALE);
   if (options.fiscal !== false) {
     const res = await ctx.app.inject({ method: 'PUT', url: `/api/v1/shops/${shop.shopId}/fiscal-settings`, headers: shop.owner.auth, payload: await fiscalBody(cuit) });

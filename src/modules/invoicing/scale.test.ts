@@ -1,12 +1,11 @@
 import { createServer, request, type Server } from 'node:http';
 import { sql, type RawBuilder } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createShopFixture, type ShopFixture } from '../../../test/fixtures.js';
+import { createShopFixture, linkMercadoPagoSeller, type ShopFixture } from '../../../test/fixtures.js';
 import { createTestContext, freePort, json, TEST_ENV, TEST_JWT_SECRET, waitFor, type TestContext, type TestUser } from '../../../test/helpers.js';
 import { buildApp } from '../../app.js';
 import { ManualClock } from '../../platform/clock.js';
 import { loadConfig } from '../../platform/config.js';
-import { SecretBox, parseKeyRing } from '../../platform/crypto/secret-box.js';
 import { createDatabase, type Database } from '../../platform/db/database.js';
 import { InProcessJobQueue } from '../../platform/queue/in-process-queue.js';
 import { startAfipSandbox, type AfipSandbox } from '../../sandbox/afip/index.js';
@@ -70,7 +69,6 @@ let cuit: string;
 let customers: TestUser[] = [];
 let admin: TestUser;
 const paid: Paid[] = [];
-const box = new SecretBox(parseKeyRing(TEST_ENV.DATA_ENCRYPTION_KEYS));
 
 function randomCuit(): string {
   for (;;) {
@@ -177,17 +175,7 @@ describe.skipIf(!templateUrl)(`${BOOKINGS} paid bookings across ${WORKERS} app w
     });
     cuit = randomCuit();
     await ctx.database.db.updateTable('shops').set({ cuit }).where('id', '=', shop.shopId).execute();
-    await ctx.database.db
-      .insertInto('merchant_accounts')
-      .values({
-        shop_id: shop.shopId,
-        mp_user_id: String(SELLER.userId),
-        access_token_sealed: box.encrypt(SELLER.token, `merchant_accounts.access_token:${shop.shopId}`),
-        refresh_token_sealed: null,
-        public_key: null,
-        token_expires_at: null,
-      })
-      .execute();
+    await linkMercadoPagoSeller(ctx.database.db, shop.shopId, { token: SELLER.token, userId: SELLER.userId });
     afip.state.enablePointOfSale(cuit, POINT_OF_SALE);
     const issued = afip.issueCertificate({ cuit, commonName: `barberia-${cuit}` });
     const settings = await workers[0]!.app.inject({

@@ -1,10 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createShopFixture, type ShopFixture } from '../../../test/fixtures.js';
+import { createShopFixture, linkMercadoPagoSeller, type ShopFixture } from '../../../test/fixtures.js';
 import { createTestContext, expectProblem, freePort, json, TEST_ENV, waitFor, type TestContext, type TestUser } from '../../../test/helpers.js';
 import { startMercadoPagoSandbox, type MercadoPagoSandbox } from '../../sandbox/mercadopago/index.js';
 import { ManualClock } from '../../platform/clock.js';
-import { SecretBox, parseKeyRing } from '../../platform/crypto/secret-box.js';
 import { InProcessJobQueue } from '../../platform/queue/in-process-queue.js';
 
 /**
@@ -48,18 +47,7 @@ beforeAll(async () => {
     cancellationCutoffMinutes: 60,
     services: [{ key: 'fade', name: 'Corte fade', durationMinutes: 30, priceCents: 2_000_000, deposit: { kind: 'percent', value: 25 } }],
   });
-  const box = new SecretBox(parseKeyRing(TEST_ENV.DATA_ENCRYPTION_KEYS));
-  await ctx.database.db
-    .insertInto('merchant_accounts')
-    .values({
-      shop_id: shop.shopId,
-      mp_user_id: String(SELLER_ID),
-      access_token_sealed: box.encrypt(SELLER_TOKEN, `merchant_accounts.access_token:${shop.shopId}`),
-      refresh_token_sealed: null,
-      public_key: null,
-      token_expires_at: null,
-    })
-    .execute();
+  await linkMercadoPagoSeller(ctx.database.db, shop.shopId, { token: SELLER_TOKEN, userId: SELLER_ID });
   customer = await ctx.createUser('customer');
 }, 60_000);
 
