@@ -6,6 +6,27 @@ function observed() {
   return { results, observe: (_: string, r: CacheResult) => void results.push(r) };
 }
 
+
+/** A memory store whose generation increments fail while it is "down", as Redis would. */
+function flakyStore(): { store: CacheStore; setDown: (down: boolean) => void } {
+  const store = new MemoryCacheStore();
+  let down = false;
+  const failWhileDown = <T>(run: () => Promise<T>) => (down ? Promise.reject(new Error('down')) : run());
+  return {
+    store: {
+      kind: 'redis',
+      get: (k) => store.get(k),
+      mget: (k) => store.mget(k),
+      set: (k, v, t) => store.set(k, v, t),
+      setMany: (e, t) => store.setMany(e, t),
+      setManyAndIncr: (e, t, k) => failWhileDown(() => store.setManyAndIncr(e, t, k)),
+      incr: (k) => failWhileDown(() => store.incr(k)),
+      ready: () => true,
+    },
+    setDown: (value) => void (down = value),
+  };
+}
+
 describe('MemoryCacheStore', () => {
   it('expires entries after their TTL and evicts the least recently used', async () => {
     let now = 0;
@@ -81,31 +102,14 @@ describe('Cache', () => {
   });
 
   it('bypasses a scope whose invalidation did not reach the store until it does', async () => {
-    const store = new MemoryCacheStore();
-    let down = false;
-    const flaky: CacheStore = {
-      kind: 'redis',
-      get: (k) => store.get(k),
-      mget: (k) => store.mget(k),
-      set: (k, v, t) => store.set(k, v, t),
-      setMany: (e, t) => store.setMany(e, t),
-      setManyAndIncr: async (e, t, k) => {
-        if (down) throw new Error('down');
-        return store.setManyAndIncr(e, t, k);
-      },
-      incr: async (k) => {
-        if (down) throw new Error('down');
-        return store.incr(k);
-      },
-      ready: () => true,
-    };
+    const { store: flaky, setDown } = flakyStore();
     const { results, observe } = observed();
     const cache = new Cache(flaky, observe);
     await cache.readThrough('c', 's', 'k', 60, async () => 'old');
-    down = true;
+    setDown(true);
     await cache.invalidate('s'); // lost: the old entry is still in the store
     expect(await cache.readThrough('c', 's', 'k', 60, async () => 'new')).toBe('new');
-    down = false;
+    setDown(false);
     await cache.retryInvalidations();
     expect(await cache.readThrough('c', 's', 'k', 60, async () => 'newer')).toBe('newer');
     expect(results).toEqual(['miss', 'bypass', 'miss']);
@@ -153,31 +157,14 @@ describe('Cache.readMany', () => {
   });
 
   it('bypasses the store while an invalidation of one of the scopes is unconfirmed', async () => {
-    const store = new MemoryCacheStore();
-    let down = false;
-    const flaky: CacheStore = {
-      kind: 'redis',
-      get: (k) => store.get(k),
-      mget: (k) => store.mget(k),
-      set: (k, v, t) => store.set(k, v, t),
-      setMany: (e, t) => store.setMany(e, t),
-      setManyAndIncr: async (e, t, k) => {
-        if (down) throw new Error('down');
-        return store.setManyAndIncr(e, t, k);
-      },
-      incr: async (k) => {
-        if (down) throw new Error('down');
-        return store.incr(k);
-      },
-      ready: () => true,
-    };
+    const { store: flaky, setDown } = flakyStore();
     const cache = new Cache(flaky);
     await cache.readMany('c', [day('2026-12-01')], 60, async () => ['old']);
-    down = true;
+    setDown(true);
     await cache.invalidate('shop:1/agenda:2026-12-01');
     const during = await cache.readMany('c', [day('2026-12-01')], 60, async () => ['new']);
     expect(during).toEqual({ values: ['new'], fromCache: 0, bypassed: true, failed: false });
-    down = false;
+    setDown(false);
     await cache.retryInvalidations();
     expect((await cache.readMany('c', [day('2026-12-01')], 60, async () => ['newest'])).values).toEqual(['newest']);
   });
