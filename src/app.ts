@@ -6,6 +6,7 @@ import type { AppConfig } from './platform/config.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import type { Database } from './platform/db/database.js';
 import { createServer } from './platform/http/server.js';
+import { registerWebApp } from './platform/http/web-app.js';
 import { loggerOptions } from './platform/logger.js';
 import { createMetrics, registerMetrics } from './platform/metrics.js';
 import { clusterMetricsAggregator } from './platform/metrics-cluster.js';
@@ -84,6 +85,8 @@ export interface AppDependencies {
   dataKeys?: string;
   /** A `serve --workers N` worker: GET /metrics answers with the whole cluster's totals. */
   clusterMetrics?: boolean;
+  /** Serve the built web app at `/` from this directory (`serve` passes web/dist). */
+  webDist?: string;
 }
 
 /** Wires repositories → services → routes. Nothing here holds request state. */
@@ -209,6 +212,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       onRejectedSignature: (reason) => app.log.warn({ security: 'webhook_signature_rejected', reason }, 'MercadoPago webhook refused'),
     }),
   );
+  if (deps.webDist && !(await registerWebApp(app, deps.webDist))) app.log.warn({ webDist: deps.webDist }, 'web app not built (npm run build:web): serving the API only');
   app.decorate('services', { accounts, catalog, availability, bookings, payments, invoicing: invoicing.service });
   app.decorate('queue', queue);
   app.decorate('cache', cache);

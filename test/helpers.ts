@@ -80,7 +80,7 @@ export const TEST_ENV = {
 } as const;
 
 export async function createTestContext(
-  options: { now?: string; clock?: Clock; env?: Record<string, string>; queue?: JobQueue; deps?: Pick<AppDependencies, 'mercadopago'> } = {},
+  options: { now?: string; clock?: Clock; env?: Record<string, string>; queue?: JobQueue; deps?: Pick<AppDependencies, 'mercadopago' | 'webDist'> } = {},
 ): Promise<TestContext> {
   const database = await createTestDatabase();
   const clock = (options.clock as ManualClock | undefined) ?? new ManualClock(options.now ?? '2026-12-01T12:00:00Z');

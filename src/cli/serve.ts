@@ -9,6 +9,7 @@ import { loadConfig, type AppConfig } from '../platform/config.js';
 import { createDatabase, type Database } from '../platform/db/database.js';
 import { DataDirLockedError } from '../platform/db/data-dir-lock.js';
 import { migrateToLatest } from '../platform/db/migrator.js';
+import { WEB_DIST } from '../platform/http/web-app.js';
 import { BullMQJobQueue } from '../platform/queue/bullmq-queue.js';
 import { InProcessJobQueue } from '../platform/queue/in-process-queue.js';
 import type { JobQueue } from '../platform/queue/queue.js';
@@ -117,6 +118,7 @@ async function startInstance(config: AppConfig, { prepareDatabase }: { prepareDa
     redis,
     queue,
     clusterMetrics: isClusterWorker(),
+    webDist: WEB_DIST,
     ...(sandbox ? { mercadopago: { baseUrl: sandbox.url, authBaseUrl: sandbox.url, clientId: EMBEDDED_CLIENT.id, clientSecret: EMBEDDED_CLIENT.secret } } : {}),
     ...(afip ? { afip: afip.endpoints } : {}),
   });

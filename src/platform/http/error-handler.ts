@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { ProblemError, problems, problemType, type FieldError } from './problem.js';
 
@@ -11,6 +11,19 @@ function isDatabaseUnavailable(error: unknown): boolean {
 }
 
 /** Every error leaves as application/problem+json; nothing internal leaks to the client. */
+const API_PREFIXES = ['/api/', '/docs', '/openapi.json', '/metrics', '/healthz', '/readyz'];
+
+function isPageRequest(request: FastifyRequest): boolean {
+  return request.method === 'GET' && !API_PREFIXES.some((p) => request.url.startsWith(p)) && ((request.headers.accept ?? '').includes('text/html') || /^\/[\w.-]+\.(ico|png|svg|webmanifest|txt)$/.test(request.url));
+}
+
+const pageFallbacks = new WeakMap<FastifyInstance, (reply: FastifyReply) => FastifyReply>();
+
+/** What unknown page URLs answer instead of a 404 problem (the web app's index.html). */
+export function setPageFallback(app: FastifyInstance, fallback: (reply: FastifyReply) => FastifyReply): void {
+  pageFallbacks.set(app, fallback);
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     let problem: ProblemError;
@@ -52,6 +65,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) => {
+    // The web app's client-side routes (/mis-turnos, /panel/agenda …) are pages, not API paths.
+    const fallback = pageFallbacks.get(app);
+    if (fallback && isPageRequest(request)) return fallback(reply);
     return reply
       .status(404)
       .type('application/problem+json')
