@@ -34,7 +34,7 @@ async function readIfExists(path: string): Promise<string | undefined> {
  * authorized before a restart are refused by the sandbox: it no longer knows those invoices.)
  */
 export async function startEmbeddedAfip(config: AppConfig, db: Kysely<DB>): Promise<{ sandbox: AfipSandbox; endpoints: AfipEndpoints } | undefined> {
-  if (config.env === 'production' || config.database.kind !== 'pglite' || config.afip.wsaaUrl) return undefined;
+  if (config.env === 'production' || !config.embeddedSandboxes || config.afip.wsaaUrl) return undefined;
   const dir = join(config.dataDir, 'afip-sandbox');
   await mkdir(dir, { recursive: true });
   const caCertPath = join(dir, 'ca.pem');

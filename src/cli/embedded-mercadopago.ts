@@ -18,7 +18,7 @@ const SANDBOX_PORT_OFFSET = 100;
  * demo's deposits can be paid end to end. Production configuration never reaches this.
  */
 export async function startEmbeddedMercadoPago(config: AppConfig, db: Kysely<DB>): Promise<MercadoPagoSandbox | undefined> {
-  if (config.env === 'production' || config.database.kind !== 'pglite' || config.mercadopago.baseUrl) return undefined;
+  if (config.env === 'production' || !config.embeddedSandboxes || config.mercadopago.baseUrl) return undefined;
   const shops = await db.selectFrom('shops').select('id').orderBy('created_at').orderBy('id').execute();
   const sellerTokens = Object.fromEntries(shops.map((shop, i) => [`APP_USR-sandbox-${shop.id}`, 1_000_000 + i]));
   const sandbox = await startMercadoPagoSandbox({

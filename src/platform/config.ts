@@ -42,6 +42,7 @@ const envSchema = z.object({
   LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).default(15),
   TRUST_PROXY: z.string().default('false'),
   BARBERPRO_ENVIRONMENT: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).optional(),
+  EMBEDDED_SANDBOXES: z.enum(['auto', 'true', 'false']).default('auto'),
 });
 
 export type AppConfig = {
@@ -90,6 +91,8 @@ export type AppConfig = {
   trustProxy: boolean | number | string[];
   /** Set on AWS (staging, production): queue depth is published as a CloudWatch metric. */
   environmentName: string | undefined;
+  /** Start the local MercadoPago and AFIP sandboxes (never in production). */
+  embeddedSandboxes: boolean;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -105,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     // Generated development secrets would live on one container's disk: refuse them here.
     if (!e.MP_WEBHOOK_SECRET) throw new Error('Invalid configuration: MP_WEBHOOK_SECRET is required in production');
     if (!e.DATA_ENCRYPTION_KEYS) throw new Error('Invalid configuration: DATA_ENCRYPTION_KEYS is required in production');
+    if (e.EMBEDDED_SANDBOXES === 'true') throw new Error('Invalid configuration: EMBEDDED_SANDBOXES cannot be true in production');
   }
   if (Boolean(e.AFIP_WSAA_URL) !== Boolean(e.AFIP_WSFE_URL))
     throw new Error('Invalid configuration: AFIP_WSAA_URL and AFIP_WSFE_URL go together (both or neither)');
@@ -151,6 +155,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     loginLockout: { accountFailures: e.LOGIN_LOCKOUT_ACCOUNT_FAILURES, ipFailures: e.LOGIN_LOCKOUT_IP_FAILURES, minutes: e.LOGIN_LOCKOUT_MINUTES },
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     environmentName: e.BARBERPRO_ENVIRONMENT,
+    // The local MercadoPago and AFIP sandboxes: by default only on the embedded database;
+    // `true` also on a real PostgreSQL (the browser tests run the whole stack that way).
+    embeddedSandboxes: e.NODE_ENV !== 'production' && (e.EMBEDDED_SANDBOXES === 'auto' ? embedded : e.EMBEDDED_SANDBOXES === 'true'),
   };
 }
 
