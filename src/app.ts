@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './platform/redis.js';
 import { InProcessJobQueue } from './platform/queue/in-process-queue.js';
 import type { JobQueue } from './platform/queue/queue.js';
 import type { AppConfig } from './platform/config.js';
@@ -73,7 +73,7 @@ export interface AppDependencies {
   /** Overrides the logger built from config (tests capture logs through it). */
   logger?: FastifyServerOptions['logger'];
   /** Request-path Redis (cache, rate limits, login throttling); absent on the embedded default. */
-  redis?: Redis | undefined;
+  redis?: RedisClient | undefined;
   /** Background jobs; an in-process runner when not given. */
   queue?: JobQueue;
   /** Overrides for MercadoPago (the local sandbox's URL on the embedded default, tests). */

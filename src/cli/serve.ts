@@ -13,7 +13,7 @@ import { WEB_DIST } from '../platform/http/web-app.js';
 import { BullMQJobQueue } from '../platform/queue/bullmq-queue.js';
 import { InProcessJobQueue } from '../platform/queue/in-process-queue.js';
 import type { JobQueue } from '../platform/queue/queue.js';
-import { createRequestRedis, jobRedisOptions } from '../platform/redis.js';
+import { createRequestRedis, jobConnection, parseRedisTarget } from '../platform/redis.js';
 import { resolveJwtSecret } from '../platform/secrets.js';
 import { startTracing } from '../platform/tracing.js';
 import { serveClusterMetrics } from '../platform/metrics-cluster.js';
@@ -101,12 +101,13 @@ async function startInstance(config: AppConfig, { prepareDatabase }: { prepareDa
   const stopTracing = await startTracing(config);
   const database = await openDatabase(config);
   const migrations = prepareDatabase ? await migrateToLatest(database.db) : undefined;
-  const redis = config.redisUrl ? createRequestRedis(config.redisUrl) : undefined;
+  const redisTarget = config.redisUrl ? parseRedisTarget(config.redisUrl, config.redisCluster) : undefined;
+  const redis = redisTarget ? createRequestRedis(redisTarget) : undefined;
   // Jobs report through the app's logger, which exists once buildApp returns.
   const started: { app?: FastifyInstance } = {};
   const onJobError = (error: unknown, job: { name: string; id: string }) =>
     started.app?.log.warn({ job: job.name, jobId: job.id, err: error instanceof Error ? { message: error.message } : error }, 'job attempt failed');
-  const queue: JobQueue = config.redisUrl ? new BullMQJobQueue(jobRedisOptions(config.redisUrl), onJobError) : new InProcessJobQueue(onJobError);
+  const queue: JobQueue = config.redisUrl ? new BullMQJobQueue(jobConnection(redisTarget!), onJobError) : new InProcessJobQueue(onJobError);
 
   const seeded = prepareDatabase && config.seedDemo ? await seedDemoData(database.db) : undefined;
   const sandbox = await startEmbeddedMercadoPago(config, database.db);

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import { isRedisReady } from './redis.js';
 
 /**
@@ -26,7 +26,7 @@ export type CacheObserver = (cache: string, result: CacheResult) => void;
 
 export class RedisCacheStore implements CacheStore {
   readonly kind = 'redis' as const;
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
   get(key: string) {
     return this.redis.get(key);
   }

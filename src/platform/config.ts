@@ -12,6 +12,7 @@ const envSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(20),
   REDIS_URL: z.string().optional(),
+  REDIS_CLUSTER: z.enum(['true', 'false']).default('false'),
   DATA_DIR: z.string().default('./.data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   JWT_SECRET: z.string().min(32).optional(),
@@ -51,6 +52,8 @@ export type AppConfig = {
   port: number;
   database: { kind: 'postgres'; url: string; poolMax: number } | { kind: 'pglite'; dataDir: string };
   redisUrl: string | undefined;
+  /** REDIS_URL is a Redis Cluster (ElastiCache cluster mode): its seed nodes, comma-separated. */
+  redisCluster: boolean;
   dataDir: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   jwtSecret: string | undefined;
@@ -123,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ? { kind: 'postgres', url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX }
       : { kind: 'pglite', dataDir: `${e.DATA_DIR}/pglite` },
     redisUrl: e.REDIS_URL,
+    redisCluster: e.REDIS_CLUSTER === 'true',
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
     jwtSecret: e.JWT_SECRET,

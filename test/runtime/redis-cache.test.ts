@@ -6,7 +6,7 @@ import { buildApp } from '../../src/app.js';
 import { ManualClock } from '../../src/platform/clock.js';
 import { loadConfig } from '../../src/platform/config.js';
 import type { Database } from '../../src/platform/db/database.js';
-import { createRequestRedis } from '../../src/platform/redis.js';
+import { createRequestRedis, type RedisClient } from '../../src/platform/redis.js';
 import { createShopFixture, type ShopFixture } from '../fixtures.js';
 import { createTestContext, freePort, json, waitFor, TEST_JWT_SECRET, type TestContext, type TestUser } from '../helpers.js';
 
@@ -40,8 +40,8 @@ describe.skipIf(!hasRedisServer)('two instances, one Redis', () => {
   let database: Database;
   let port: number;
   let redisProcess: ChildProcess;
-  let redisA: Redis;
-  let redisB: Redis;
+  let redisA: RedisClient;
+  let redisB: RedisClient;
   let appA: FastifyInstance;
   let appB: FastifyInstance;
   let shop: ShopFixture;

@@ -3,7 +3,8 @@
  * post-deployment-validation): probes, dependencies and the /metrics figures.
  */
 import pg from 'pg';
-import { Redis } from 'ioredis';
+import { Cluster } from 'ioredis';
+import { createProbeRedis, parseRedisTarget } from '../../platform/redis.js';
 import { bearer, describeError, redactUrl, type OpsContext } from './context.js';
 import { check, count, ms, type CheckResult } from './report.js';
 import {
@@ -61,17 +62,24 @@ export async function probeRedis(ctx: OpsContext): Promise<CheckResult> {
   const title = 'Redis reachable (direct)';
   if (!ctx.redisUrl) return check.skip('redis.direct', title, 'REDIS_URL is not set (the server’s own view is in /readyz)');
   const where = redactUrl(ctx.redisUrl);
-  const redis = new Redis(ctx.redisUrl, { lazyConnect: true, connectTimeout: Math.min(ctx.timeoutMs, 5_000), maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
-  redis.on('error', () => undefined);
+  const cluster = process.env.REDIS_CLUSTER === 'true';
+  const redis = createProbeRedis(parseRedisTarget(ctx.redisUrl, cluster), Math.min(ctx.timeoutMs, 5_000));
   const started = performance.now();
   try {
     await redis.connect();
     await redis.ping();
     const elapsed = performance.now() - started;
-    const info = await redis.info('memory');
-    const used = Number(/used_memory:(\d+)/.exec(info)?.[1] ?? NaN);
-    const max = Number(/maxmemory:(\d+)/.exec(info)?.[1] ?? NaN);
-    const memory = Number.isFinite(used) ? `; ${(used / 1024 / 1024).toFixed(1)} MiB used${max > 0 ? ` of ${(max / 1024 / 1024).toFixed(0)} MiB` : ' (no maxmemory)'}` : '';
+    // On a cluster every shard has its own memory: the fullest one is the one that evicts first.
+    const nodes = redis instanceof Cluster ? redis.nodes('master') : [redis];
+    const usage = await Promise.all(
+      nodes.map(async (node) => {
+        const info = await node.info('memory');
+        return { used: Number(/used_memory:(\d+)/.exec(info)?.[1] ?? NaN), max: Number(/maxmemory:(\d+)/.exec(info)?.[1] ?? NaN) };
+      }),
+    );
+    const { used, max } = usage.reduce((a, b) => ((b.max > 0 ? b.used / b.max : 0) > (a.max > 0 ? a.used / a.max : 0) || !Number.isFinite(a.used) ? b : a));
+    const shards = redis instanceof Cluster ? ` (cluster, ${nodes.length} shards; fullest shown)` : '';
+    const memory = Number.isFinite(used) ? `; ${(used / 1024 / 1024).toFixed(1)} MiB used${max > 0 ? ` of ${(max / 1024 / 1024).toFixed(0)} MiB` : ' (no maxmemory)'}${shards}` : '';
     const figure = `${where}: PONG in ${ms(elapsed)}${memory}`;
     return max > 0 && used / max > 0.9 ? check.warn('redis.direct', title, figure, { details: ['over 90 % of maxmemory: evictions are near'] }) : check.pass('redis.direct', title, figure);
   } catch (error) {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../platform/redis.js';
 import { isRedisReady } from '../../platform/redis.js';
 
 export interface LockoutPolicy {
@@ -19,7 +19,7 @@ interface CounterStore {
 }
 
 class RedisCounters implements CounterStore {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
   async increment(key: string, windowSeconds: number) {
     const [[, count]] = (await this.redis.multi().incr(key).expire(key, windowSeconds, 'NX').exec()) as [[null, number]];
     return count;
@@ -79,7 +79,7 @@ export class LoginThrottle {
 
   constructor(
     private readonly policy: LockoutPolicy,
-    private readonly redis: Redis | undefined,
+    private readonly redis: RedisClient | undefined,
     now: () => number = Date.now,
     private readonly onLockout: (scope: 'account' | 'ip') => void = () => undefined,
   ) {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../platform/redis.js';
 import type { Database } from '../../platform/db/database.js';
 import { PUBLIC } from '../../platform/http/access.js';
 
@@ -11,7 +11,7 @@ const readinessSchema = z.object({
   checks: z.record(z.string(), z.object({ status: z.enum(['ok', 'down']), latencyMs: z.number().optional(), error: z.string().optional() })),
 });
 
-export function healthRoutes(database: Database, redis?: Redis): FastifyPluginAsyncZod {
+export function healthRoutes(database: Database, redis?: RedisClient): FastifyPluginAsyncZod {
   return async (app) => {
     // Load balancer probes are not rate limited (and cost no Redis round trip).
     app.get('/healthz', {

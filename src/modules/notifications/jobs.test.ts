@@ -11,7 +11,7 @@ import { BullMQJobQueue } from '../../platform/queue/bullmq-queue.js';
 import { InProcessJobQueue } from '../../platform/queue/in-process-queue.js';
 import type { NotificationKind } from '../../platform/db/schema.js';
 import type { JobName, JobOptions } from '../../platform/queue/queue.js';
-import { jobRedisOptions } from '../../platform/redis.js';
+import { jobConnection } from '../../platform/redis.js';
 import { createNotificationService } from './setup.js';
 
 /**
@@ -145,7 +145,7 @@ describe(`notification jobs (${ENGINE})`, () => {
     });
 
     it('the dispatch job runs on BullMQ workers: right after a booking, and when enqueued', async () => {
-      queue = new BullMQJobQueue(jobRedisOptions(REDIS_URL!), (error) => jobErrors.push(error), namespace);
+      queue = new BullMQJobQueue(jobConnection(REDIS_URL!), (error) => jobErrors.push(error), namespace);
       const context = await setUp({ queue });
       await queue.start();
       // The periodic schedule exists (idempotent upsert).

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import rateLimit, { type FastifyRateLimitStore, type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import { isRedisReady } from '../redis.js';
 import { ProblemError } from './problem.js';
 
@@ -10,7 +10,7 @@ const require = createRequire(import.meta.url);
 const RedisStore = require('@fastify/rate-limit/store/RedisStore.js') as new (
   continueExceeding: boolean,
   exponentialBackoff: boolean,
-  redis: Redis,
+  redis: RedisClient,
   key?: string,
 ) => FastifyRateLimitStore;
 const LocalStore = require('@fastify/rate-limit/store/LocalStore.js') as new (
@@ -25,7 +25,7 @@ type RouteOptions = Parameters<FastifyRateLimitStore['child']>[0];
  * Limits shared by every instance through Redis; while Redis is unreachable each instance
  * keeps counting on its own instead of letting everything through or failing requests.
  */
-function fallbackStore(redis: Redis, onFallback: () => void): FastifyRateLimitStoreCtor {
+function fallbackStore(redis: RedisClient, onFallback: () => void): FastifyRateLimitStoreCtor {
   class FallbackStore implements FastifyRateLimitStore {
     private readonly remote: FastifyRateLimitStore;
     private readonly local: FastifyRateLimitStore;
@@ -62,7 +62,7 @@ function fallbackStore(redis: Redis, onFallback: () => void): FastifyRateLimitSt
 }
 
 export interface RateLimitSettings {
-  redis?: Redis | undefined;
+  redis?: RedisClient | undefined;
   perMinute: number;
 }
 

@@ -1,5 +1,6 @@
 import { Queue, Worker, type Job } from 'bullmq';
-import type { RedisOptions } from 'ioredis';
+import type { Cluster } from 'ioredis';
+import type { JobConnection } from '../redis.js';
 import { withJobSpan } from '../tracing.js';
 import { DEFAULT_ATTEMPTS, JOB_NAMES, type FailedJob, type JobHandler, type JobName, type JobOptions, type JobQueue, type QueueDepth } from './queue.js';
 
@@ -12,12 +13,21 @@ export class BullMQJobQueue implements JobQueue {
   private readonly queues = new Map<JobName, Queue>();
   private readonly handlers = new Map<JobName, { handler: JobHandler<any>; concurrency: number }>();
   private readonly workers: Worker[] = [];
+  private readonly clusters: Cluster[] = [];
 
   constructor(
-    private readonly connection: RedisOptions,
+    private readonly connection: JobConnection,
     private readonly onError: (error: unknown, job: { name: JobName; id: string }) => void = () => undefined,
     private readonly namespace = 'bp',
   ) {}
+
+  /** A server's options (BullMQ connects itself), or a cluster client of this queue's own. */
+  private connect() {
+    if (this.connection.kind === 'server') return this.connection.options;
+    const cluster = this.connection.create();
+    this.clusters.push(cluster);
+    return cluster;
+  }
 
   private prefix(name: JobName): string {
     return `{${this.namespace}:${name}}`;
@@ -27,7 +37,7 @@ export class BullMQJobQueue implements JobQueue {
     let queue = this.queues.get(name);
     if (!queue) {
       queue = new Queue(name, {
-        connection: this.connection,
+        connection: this.connect(),
         prefix: this.prefix(name),
         defaultJobOptions: {
           attempts: DEFAULT_ATTEMPTS,
@@ -67,7 +77,7 @@ export class BullMQJobQueue implements JobQueue {
           const context = { jobId: String(job.id), attempt: job.attemptsMade + 1 };
           return withJobSpan(name, { queue: this.kind, id: context.jobId, attempt: context.attempt }, () => handler(job.data, context));
         },
-        { connection: this.connection, prefix: this.prefix(name), concurrency },
+        { connection: this.connect(), prefix: this.prefix(name), concurrency },
       );
       worker.on('failed', (job, error) => this.onError(error, { name, id: String(job?.id ?? '') }));
       worker.on('error', () => undefined);
@@ -106,5 +116,7 @@ export class BullMQJobQueue implements JobQueue {
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.close()));
     await Promise.all([...this.queues.values()].map((q) => q.close()));
+    // BullMQ leaves a client it was handed open; these are ours.
+    await Promise.all(this.clusters.map((c) => c.quit().catch(() => c.disconnect())));
   }
 }

@@ -4,13 +4,13 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { BullMQJobQueue } from './bullmq-queue.js';
 import { InProcessJobQueue } from './in-process-queue.js';
 import type { JobQueue } from './queue.js';
-import { jobRedisOptions } from '../redis.js';
+import { jobConnection } from '../redis.js';
 import { waitFor } from '../../../test/helpers.js';
 
 /** The same contract for both runners; BullMQ runs against the real Redis when REDIS_URL is set. */
 const redisUrl = process.env.REDIS_URL;
 const implementations: Array<[string, () => JobQueue]> = [['in-process', () => new InProcessJobQueue()]];
-if (redisUrl) implementations.push([`BullMQ on ${new URL(redisUrl).host}`, () => new BullMQJobQueue(jobRedisOptions(redisUrl), undefined, `bp-test-${randomUUID().slice(0, 8)}`)]);
+if (redisUrl) implementations.push([`BullMQ on ${new URL(redisUrl).host}`, () => new BullMQJobQueue(jobConnection(redisUrl), undefined, `bp-test-${randomUUID().slice(0, 8)}`)]);
 else implementations.push(['BullMQ (skipped: REDIS_URL is not set)', () => null as never]);
 
 // BullMQ keeps finished and failed jobs; remove this run's namespaces from the shared Redis.
