@@ -45,6 +45,9 @@ import { availabilityRoutes } from './modules/availability/routes.js';
 import { AvailabilityService } from './modules/availability/service.js';
 import { setupInvoicing, type AfipEndpoints } from './modules/invoicing/setup.js';
 import type { InvoicingService } from './modules/invoicing/service.js';
+import { setupIncidents } from './modules/incidents/setup.js';
+import type { IncidentChannel } from './modules/incidents/channels.js';
+import type { IncidentsService } from './modules/incidents/service.js';
 
 export interface AppServices {
   accounts: AccountsService;
@@ -53,6 +56,7 @@ export interface AppServices {
   bookings: BookingsService;
   payments: PaymentsService;
   invoicing: InvoicingService;
+  incidents: IncidentsService;
 }
 
 declare module 'fastify' {
@@ -87,6 +91,8 @@ export interface AppDependencies {
   clusterMetrics?: boolean;
   /** Serve the built web app at `/` from this directory (`serve` passes web/dist). */
   webDist?: string;
+  /** Where incident pages go; from the configuration when absent. */
+  incidentChannels?: IncidentChannel[];
 }
 
 /** Wires repositories → services → routes. Nothing here holds request state. */
@@ -178,6 +184,16 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   payments.onTransition(metrics.onPaymentTransition);
   cacheObservers.push(metrics.observeCache);
   // Ids and kinds only reach this log, never addresses, phones or message texts.
+  const incidents = setupIncidents({
+    db,
+    config,
+    clock,
+    queue,
+    registry: metrics.registry,
+    channels: deps.incidentChannels,
+    // Ids and counts only: titles and notes stay in the database.
+    log: (level, message, data) => app.log[level](data ?? {}, message),
+  });
   const notificationRoutes = setupNotifications({ db, config, clock, queue, bookings, log: (msg, data) => app.log.info(data ?? {}, msg) });
 
   const app = await createServer({
@@ -186,6 +202,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     publicBaseUrl: config.publicBaseUrl,
     trustProxy: config.trustProxy,
     metricsToken: config.metricsToken,
+    alertmanagerToken: config.alertmanagerWebhookToken,
     rateLimit: { redis: deps.redis, perMinute: config.rateLimits.perMinute },
   });
   bookings.onListenerError = (error, type) => app.log.warn({ event: type, err: error instanceof Error ? { message: error.message } : error }, 'agenda listener failed after commit');
@@ -201,6 +218,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(analyticsRoutes(analytics));
   await app.register(ledgerRoutes({ db, shopAccess }));
   await app.register(opsRoutes(db));
+  await app.register(incidents.routes);
   registerCoreJobs(queue, { bookings, analytics, clock });
   await app.register(notificationRoutes);
   await app.register(invoicing.routes);
@@ -213,7 +231,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     }),
   );
   if (deps.webDist && !(await registerWebApp(app, deps.webDist))) app.log.warn({ webDist: deps.webDist }, 'web app not built (npm run build:web): serving the API only');
-  app.decorate('services', { accounts, catalog, availability, bookings, payments, invoicing: invoicing.service });
+  app.decorate('services', { accounts, catalog, availability, bookings, payments, invoicing: invoicing.service, incidents: incidents.service });
   app.decorate('queue', queue);
   app.decorate('cache', cache);
   app.decorate('cacheObservers', cacheObservers);

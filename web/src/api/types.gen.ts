@@ -5,6 +5,12 @@ export interface ApiOperations {
   'GET /api/v1/admin/analytics/regional': { response: GetAdminAnalyticsRegionalResponse };
   'GET /api/v1/admin/analytics/rollups': { query: GetAdminAnalyticsRollupsQuery; response: GetAdminAnalyticsRollupsResponse };
   'GET /api/v1/admin/audit/verify': { response: GetAdminAuditVerifyResponse };
+  'GET /api/v1/admin/incidents': { query?: GetAdminIncidentsQuery; response: GetAdminIncidentsResponse };
+  'POST /api/v1/admin/incidents': { body: PostAdminIncidentsBody; response: PostAdminIncidentsResponse };
+  'GET /api/v1/admin/incidents/metrics': { query?: GetAdminIncidentsMetricsQuery; response: GetAdminIncidentsMetricsResponse };
+  'GET /api/v1/admin/incidents/{id}': { response: GetAdminIncidentsIdResponse };
+  'POST /api/v1/admin/incidents/{id}/acknowledge': { body: PostAdminIncidentsIdAcknowledgeBody; response: PostAdminIncidentsIdAcknowledgeResponse };
+  'POST /api/v1/admin/incidents/{id}/resolve': { body: PostAdminIncidentsIdResolveBody; response: PostAdminIncidentsIdResolveResponse };
   'GET /api/v1/admin/invoicing/health': { response: GetAdminInvoicingHealthResponse };
   'GET /api/v1/admin/ledger/check': { response: GetAdminLedgerCheckResponse };
   'GET /api/v1/admin/ledger/trial-balance': { response: GetAdminLedgerTrialBalanceResponse };
@@ -33,6 +39,7 @@ export interface ApiOperations {
   'GET /api/v1/me/notification-preferences': { response: GetMeNotificationPreferencesResponse };
   'PUT /api/v1/me/notification-preferences': { body: PutMeNotificationPreferencesBody; response: PutMeNotificationPreferencesResponse };
   'GET /api/v1/mercadopago/oauth/callback': { query: GetMercadopagoOauthCallbackQuery; response: GetMercadopagoOauthCallbackResponse };
+  'POST /api/v1/ops/alertmanager': { body: PostOpsAlertmanagerBody; response: PostOpsAlertmanagerResponse };
   'GET /api/v1/shops': { query?: GetShopsQuery; response: GetShopsResponse };
   'POST /api/v1/shops': { body: PostShopsBody; response: PostShopsResponse };
   'GET /api/v1/shops/{shopId}': { response: GetShopsShopIdResponse };
@@ -144,6 +151,284 @@ firstBrokenSeq: (number | null)
  */
 reason: (("content" | "link") | null)
 detail: (string | null)
+}
+
+export interface GetAdminIncidentsQuery {
+status?: ("open" | "acknowledged" | "resolved")
+}
+
+export interface GetAdminIncidentsResponse {
+items: {
+id: string
+title: string
+/**
+ * The runbook’s classes: Critical < 5 min, High < 15 min, Medium < 1 h, Low < 24 h
+ */
+severity: ("critical" | "high" | "medium" | "low")
+status: ("open" | "acknowledged" | "resolved")
+openedAt: string
+acknowledgedAt: (string | null)
+resolvedAt: (string | null)
+/**
+ * Escalation levels paged so far (1 = DevOps Team)
+ */
+escalationLevel: number
+source: ("alertmanager" | "manual")
+/**
+ * resolvedAt − openedAt, once resolved
+ */
+mttrSeconds: (number | null)
+}[]
+}
+
+export interface PostAdminIncidentsBody {
+title: string
+/**
+ * The runbook’s classes: Critical < 5 min, High < 15 min, Medium < 1 h, Low < 24 h
+ */
+severity: ("critical" | "high" | "medium" | "low")
+description?: string
+}
+
+export interface PostAdminIncidentsResponse {
+id: string
+title: string
+/**
+ * The runbook’s classes: Critical < 5 min, High < 15 min, Medium < 1 h, Low < 24 h
+ */
+severity: ("critical" | "high" | "medium" | "low")
+status: ("open" | "acknowledged" | "resolved")
+openedAt: string
+acknowledgedAt: (string | null)
+resolvedAt: (string | null)
+/**
+ * Escalation levels paged so far (1 = DevOps Team)
+ */
+escalationLevel: number
+source: ("alertmanager" | "manual")
+/**
+ * resolvedAt − openedAt, once resolved
+ */
+mttrSeconds: (number | null)
+description: (string | null)
+/**
+ * When the condition began (the earliest alert’s startsAt); openedAt for manual incidents
+ */
+detectedAt: string
+/**
+ * acknowledgedAt − openedAt
+ */
+mttaSeconds: (number | null)
+resolvedVia: (("alert" | "operator") | null)
+resolutionNote: (string | null)
+nextEscalation: ({
+level: number
+target: string
+dueAt: string
+} | null)
+timeline: {
+at: string
+kind: string
+detail: string
+}[]
+}
+
+export interface GetAdminIncidentsMetricsQuery {
+days?: number
+}
+
+export interface GetAdminIncidentsMetricsResponse {
+days: number
+/**
+ * Incidents opened in the window
+ */
+count: number
+bySeverity: {
+critical: number
+high: number
+medium: number
+low: number
+}
+/**
+ * Mean time to resolve of those resolved; null when none
+ */
+mttrSeconds: (number | null)
+/**
+ * Mean time to acknowledge of those acknowledged; null when none
+ */
+mttaSeconds: (number | null)
+/**
+ * Mean time from the condition starting to the incident opening (Alertmanager incidents)
+ */
+mttdSeconds: (number | null)
+resolved: number
+/**
+ * Resolved because Alertmanager reported the condition gone
+ */
+autoResolved: number
+details: {
+critical: {
+count: number
+resolved: number
+mttrSeconds: (number | null)
+mttaSeconds: (number | null)
+}
+high: {
+count: number
+resolved: number
+mttrSeconds: (number | null)
+mttaSeconds: (number | null)
+}
+medium: {
+count: number
+resolved: number
+mttrSeconds: (number | null)
+mttaSeconds: (number | null)
+}
+low: {
+count: number
+resolved: number
+mttrSeconds: (number | null)
+mttaSeconds: (number | null)
+}
+}
+}
+
+export interface GetAdminIncidentsIdResponse {
+id: string
+title: string
+/**
+ * The runbook’s classes: Critical < 5 min, High < 15 min, Medium < 1 h, Low < 24 h
+ */
+severity: ("critical" | "high" | "medium" | "low")
+status: ("open" | "acknowledged" | "resolved")
+openedAt: string
+acknowledgedAt: (string | null)
+resolvedAt: (string | null)
+/**
+ * Escalation levels paged so far (1 = DevOps Team)
+ */
+escalationLevel: number
+source: ("alertmanager" | "manual")
+/**
+ * resolvedAt − openedAt, once resolved
+ */
+mttrSeconds: (number | null)
+description: (string | null)
+/**
+ * When the condition began (the earliest alert’s startsAt); openedAt for manual incidents
+ */
+detectedAt: string
+/**
+ * acknowledgedAt − openedAt
+ */
+mttaSeconds: (number | null)
+resolvedVia: (("alert" | "operator") | null)
+resolutionNote: (string | null)
+nextEscalation: ({
+level: number
+target: string
+dueAt: string
+} | null)
+timeline: {
+at: string
+kind: string
+detail: string
+}[]
+}
+
+export interface PostAdminIncidentsIdAcknowledgeBody {
+note?: string
+}
+
+export interface PostAdminIncidentsIdAcknowledgeResponse {
+id: string
+title: string
+/**
+ * The runbook’s classes: Critical < 5 min, High < 15 min, Medium < 1 h, Low < 24 h
+ */
+severity: ("critical" | "high" | "medium" | "low")
+status: ("open" | "acknowledged" | "resolved")
+openedAt: string
+acknowledgedAt: (string | null)
+resolvedAt: (string | null)
+/**
+ * Escalation levels paged so far (1 = DevOps Team)
+ */
+escalationLevel: number
+source: ("alertmanager" | "manual")
+/**
+ * resolvedAt − openedAt, once resolved
+ */
+mttrSeconds: (number | null)
+description: (string | null)
+/**
+ * When the condition began (the earliest alert’s startsAt); openedAt for manual incidents
+ */
+detectedAt: string
+/**
+ * acknowledgedAt − openedAt
+ */
+mttaSeconds: (number | null)
+resolvedVia: (("alert" | "operator") | null)
+resolutionNote: (string | null)
+nextEscalation: ({
+level: number
+target: string
+dueAt: string
+} | null)
+timeline: {
+at: string
+kind: string
+detail: string
+}[]
+}
+
+export interface PostAdminIncidentsIdResolveBody {
+note: string
+}
+
+export interface PostAdminIncidentsIdResolveResponse {
+id: string
+title: string
+/**
+ * The runbook’s classes: Critical < 5 min, High < 15 min, Medium < 1 h, Low < 24 h
+ */
+severity: ("critical" | "high" | "medium" | "low")
+status: ("open" | "acknowledged" | "resolved")
+openedAt: string
+acknowledgedAt: (string | null)
+resolvedAt: (string | null)
+/**
+ * Escalation levels paged so far (1 = DevOps Team)
+ */
+escalationLevel: number
+source: ("alertmanager" | "manual")
+/**
+ * resolvedAt − openedAt, once resolved
+ */
+mttrSeconds: (number | null)
+description: (string | null)
+/**
+ * When the condition began (the earliest alert’s startsAt); openedAt for manual incidents
+ */
+detectedAt: string
+/**
+ * acknowledgedAt − openedAt
+ */
+mttaSeconds: (number | null)
+resolvedVia: (("alert" | "operator") | null)
+resolutionNote: (string | null)
+nextEscalation: ({
+level: number
+target: string
+dueAt: string
+} | null)
+timeline: {
+at: string
+kind: string
+detail: string
+}[]
 }
 
 export interface GetAdminInvoicingHealthResponse {
@@ -1217,6 +1502,59 @@ state: string
 export interface GetMercadopagoOauthCallbackResponse {
 linked: true
 shopId: string
+}
+
+export interface PostOpsAlertmanagerBody {
+version: "4"
+groupKey: string
+truncatedAlerts?: number
+status: ("firing" | "resolved")
+receiver: string
+groupLabels?: {
+[k: string]: string | undefined
+}
+commonLabels?: {
+[k: string]: string | undefined
+}
+commonAnnotations?: {
+[k: string]: string | undefined
+}
+externalURL?: string
+/**
+ * @minItems 1
+ * @maxItems 1000
+ */
+alerts: [{
+status: ("firing" | "resolved")
+labels: {
+[k: string]: string | undefined
+}
+annotations?: {
+[k: string]: string | undefined
+}
+startsAt: string
+endsAt?: string
+generatorURL?: string
+fingerprint: string
+}, ...({
+status: ("firing" | "resolved")
+labels: {
+[k: string]: string | undefined
+}
+annotations?: {
+[k: string]: string | undefined
+}
+startsAt: string
+endsAt?: string
+generatorURL?: string
+fingerprint: string
+})[]]
+}
+
+export interface PostOpsAlertmanagerResponse {
+action: ("opened" | "updated" | "resolved" | "ignored")
+incidentId: (string | null)
+reason?: string
 }
 
 export interface GetShopsQuery {
