@@ -217,7 +217,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const analytics = new AnalyticsRepository(db);
   await app.register(analyticsRoutes(analytics));
   await app.register(ledgerRoutes({ db, shopAccess }));
-  await app.register(opsRoutes(db));
+  await app.register(opsRoutes(db, { queue, bookings, clock, incidents: incidents.service }));
   await app.register(incidents.routes);
   registerCoreJobs(queue, { bookings, analytics, clock });
   await app.register(notificationRoutes);

@@ -72,6 +72,9 @@ const EXPECTED: Record<string, 'public' | 'metrics-scraper' | 'alertmanager' | R
   'PUT /api/v1/shops/:shopId/fiscal-settings': ['provider', 'admin'],
   'GET /api/v1/admin/ops/db-performance': ['admin'],
   'GET /api/v1/admin/ops/financial-documents': ['admin'],
+  'GET /api/v1/admin/ops/migrations': ['admin'],
+  'GET /api/v1/admin/ops/usage': ['admin'],
+  'POST /api/v1/admin/ops/recovery': ['admin'],
   'GET /api/v1/admin/invoicing/health': ['admin'],
   // Alertmanager's own bearer token (ALERTMANAGER_WEBHOOK_TOKEN); no user, not even an admin.
   'POST /api/v1/ops/alertmanager': 'alertmanager',

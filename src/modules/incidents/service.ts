@@ -238,6 +238,12 @@ export class IncidentsService {
     return { severity: resolved.severity, mttrSeconds: mttr };
   }
 
+  /** Adds a line to an incident's timeline (recovery runbooks, notifications sent by hand). */
+  async recordEvent(id: string, kind: string, detail: string): Promise<void> {
+    if (!(await this.repo.get(id))) throw problems.notFound('El incidente');
+    await this.repo.addEvent(this.repo.db, id, this.clock.now(), kind, detail);
+  }
+
   async list(status: IncidentStatus | undefined): Promise<IncidentView[]> {
     return (await this.repo.list(status, LIST_LIMIT)).map(toView);
   }

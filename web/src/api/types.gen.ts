@@ -16,6 +16,9 @@ export interface ApiOperations {
   'GET /api/v1/admin/ledger/trial-balance': { response: GetAdminLedgerTrialBalanceResponse };
   'GET /api/v1/admin/ops/db-performance': { response: GetAdminOpsDbPerformanceResponse };
   'GET /api/v1/admin/ops/financial-documents': { response: GetAdminOpsFinancialDocumentsResponse };
+  'GET /api/v1/admin/ops/migrations': { response: GetAdminOpsMigrationsResponse };
+  'POST /api/v1/admin/ops/recovery': { body: PostAdminOpsRecoveryBody; response: PostAdminOpsRecoveryResponse };
+  'GET /api/v1/admin/ops/usage': { response: GetAdminOpsUsageResponse };
   'POST /api/v1/auth/login': { body: PostAuthLoginBody; response: PostAuthLoginResponse };
   'POST /api/v1/auth/logout': { body: PostAuthLogoutBody; response: unknown };
   'POST /api/v1/auth/refresh': { body: PostAuthRefreshBody; response: PostAuthRefreshResponse };
@@ -666,6 +669,49 @@ id: string
 ageMinutes: number
 }[]
 }
+}
+
+export interface GetAdminOpsMigrationsResponse {
+applied: {
+name: string
+appliedAt: string
+}[]
+}
+
+export interface PostAdminOpsRecoveryBody {
+dryRun: boolean
+/**
+ * @minItems 1
+ * @maxItems 4
+ */
+actions?: [("dead-letters" | "expired-holds" | "invoices" | "payments")]|[("dead-letters" | "expired-holds" | "invoices" | "payments"), ("dead-letters" | "expired-holds" | "invoices" | "payments")]|[("dead-letters" | "expired-holds" | "invoices" | "payments"), ("dead-letters" | "expired-holds" | "invoices" | "payments"), ("dead-letters" | "expired-holds" | "invoices" | "payments")]|[("dead-letters" | "expired-holds" | "invoices" | "payments"), ("dead-letters" | "expired-holds" | "invoices" | "payments"), ("dead-letters" | "expired-holds" | "invoices" | "payments"), ("dead-letters" | "expired-holds" | "invoices" | "payments")]
+/**
+ * Record each action done on this incident’s timeline
+ */
+incidentId?: string
+}
+
+export interface PostAdminOpsRecoveryResponse {
+dryRun: boolean
+actions: {
+action: ("dead-letters" | "expired-holds" | "invoices" | "payments")
+found: number
+done: number
+detail: string
+}[]
+}
+
+export interface GetAdminOpsUsageResponse {
+measuredAt: string
+databaseBytes: number
+users: {
+customer: number
+provider: number
+admin: number
+}
+activeCustomers30d: number
+bookingsCreated30d: number
+paymentsApproved30d: number
 }
 
 export interface PostAuthLoginBody {
