@@ -41,7 +41,8 @@ import { bookingsRoutes } from './modules/bookings/routes.js';
 import { BookingsService } from './modules/bookings/service.js';
 import { setupNotifications } from './modules/notifications/setup.js';
 import { AvailabilityRepository } from './modules/availability/repository.js';
-import { availabilityRoutes } from './modules/availability/routes.js';
+import { ShopAgendaService } from './modules/availability/agenda.js';
+import { agendaRoutes, availabilityRoutes } from './modules/availability/routes.js';
 import { AvailabilityService } from './modules/availability/service.js';
 import { setupInvoicing, type AfipEndpoints } from './modules/invoicing/setup.js';
 import type { InvoicingService } from './modules/invoicing/service.js';
@@ -105,7 +106,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const cache = new Cache(deps.redis ? new RedisCacheStore(deps.redis) : new MemoryCacheStore(), (name, result) => cacheObservers.forEach((o) => o(name, result)));
   deps.redis?.on('ready', () => void cache.retryInvalidations());
   const catalog = new CatalogService(catalogRepo, shopAccess, clock, cache);
-  const availability = new AvailabilityService(new AvailabilityRepository(db), clock, cache);
+  const availabilityRepo = new AvailabilityRepository(db);
+  const availability = new AvailabilityService(availabilityRepo, clock, cache);
   const bookings = new BookingsService(db, new BookingsRepository(db), availability, shopAccess, clock);
 
   // Precise invalidation, after each change commits: a shop's detail and bookable setup on any
@@ -196,6 +198,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(accountsRoutes(accounts, config.rateLimits));
   await app.register(catalogRoutes(catalog));
   await app.register(availabilityRoutes(availability));
+  await app.register(agendaRoutes(new ShopAgendaService(availabilityRepo, shopAccess, clock)));
   await app.register(bookingsRoutes(bookings, config.rateLimits));
   const analytics = new AnalyticsRepository(db);
   await app.register(analyticsRoutes(analytics));

@@ -61,6 +61,10 @@ const EXPECTED: Record<string, 'public' | 'metrics-scraper' | Role[]> = {
   'GET /api/v1/admin/ledger/trial-balance': ['admin'],
   'GET /api/v1/admin/audit/verify': ['admin'],
   'GET /api/v1/shops/:shopId/payouts': ['provider', 'admin'],
+  // The shop's own agenda (members) and utilization (owner); the service narrows to the shop.
+  'GET /api/v1/shops/:shopId/agenda': ['provider', 'admin'],
+  'GET /api/v1/shops/:shopId/utilization': ['provider', 'admin'],
+  'GET /api/v1/shops/:shopId/mercadopago': ['provider', 'admin'],
   // Invoicing. The service narrows these to the booking's customer, the shop's members and admins (404 to others).
   'GET /api/v1/invoices/:id': ['customer', 'provider', 'admin'],
   'GET /api/v1/invoices/:id/pdf': ['customer', 'provider', 'admin'],

@@ -37,6 +37,7 @@ export interface ApiOperations {
   'POST /api/v1/shops': { body: PostShopsBody; response: PostShopsResponse };
   'GET /api/v1/shops/{shopId}': { response: GetShopsShopIdResponse };
   'PATCH /api/v1/shops/{shopId}': { body: PatchShopsShopIdBody; response: PatchShopsShopIdResponse };
+  'GET /api/v1/shops/{shopId}/agenda': { query: GetShopsShopIdAgendaQuery; response: GetShopsShopIdAgendaResponse };
   'GET /api/v1/shops/{shopId}/availability': { query: GetShopsShopIdAvailabilityQuery; response: GetShopsShopIdAvailabilityResponse };
   'GET /api/v1/shops/{shopId}/barbers': { response: GetShopsShopIdBarbersResponse };
   'POST /api/v1/shops/{shopId}/barbers': { body: PostShopsShopIdBarbersBody; response: PostShopsShopIdBarbersResponse };
@@ -52,12 +53,14 @@ export interface ApiOperations {
   'GET /api/v1/shops/{shopId}/fiscal-settings': { response: GetShopsShopIdFiscalSettingsResponse };
   'PUT /api/v1/shops/{shopId}/fiscal-settings': { body: PutShopsShopIdFiscalSettingsBody; response: PutShopsShopIdFiscalSettingsResponse };
   'GET /api/v1/shops/{shopId}/invoices': { query?: GetShopsShopIdInvoicesQuery; response: GetShopsShopIdInvoicesResponse };
+  'GET /api/v1/shops/{shopId}/mercadopago': { response: GetShopsShopIdMercadopagoResponse };
   'GET /api/v1/shops/{shopId}/mercadopago/authorization': { response: GetShopsShopIdMercadopagoAuthorizationResponse };
   'GET /api/v1/shops/{shopId}/payouts': { query: GetShopsShopIdPayoutsQuery; response: GetShopsShopIdPayoutsResponse };
   'GET /api/v1/shops/{shopId}/reviews': { query?: GetShopsShopIdReviewsQuery; response: GetShopsShopIdReviewsResponse };
   'GET /api/v1/shops/{shopId}/services': { response: GetShopsShopIdServicesResponse };
   'POST /api/v1/shops/{shopId}/services': { body: PostShopsShopIdServicesBody; response: PostShopsShopIdServicesResponse };
   'PATCH /api/v1/shops/{shopId}/services/{serviceId}': { body: PatchShopsShopIdServicesServiceIdBody; response: PatchShopsShopIdServicesServiceIdResponse };
+  'GET /api/v1/shops/{shopId}/utilization': { query: GetShopsShopIdUtilizationQuery; response: GetShopsShopIdUtilizationResponse };
   'POST /api/v1/webhooks/mercadopago': { query?: PostWebhooksMercadopagoQuery; body: PostWebhooksMercadopagoBody; response: PostWebhooksMercadopagoResponse };
 }
 
@@ -1539,6 +1542,89 @@ serviceIds: string[]
 }[]
 }
 
+export interface GetShopsShopIdAgendaQuery {
+from: string
+to: string
+barberId?: string
+}
+
+export interface GetShopsShopIdAgendaResponse {
+shopId: string
+timezone: string
+from: string
+to: string
+barbers: {
+id: string
+displayName: string
+}[]
+days: {
+date: string
+barberId: string
+/**
+ * Working time: weekly hours minus breaks, or the date override
+ */
+working: {
+/**
+ * ISO-8601 with the shop’s UTC offset
+ */
+start: string
+end: string
+}[]
+breaks: {
+/**
+ * ISO-8601 with the shop’s UTC offset
+ */
+start: string
+end: string
+}[]
+/**
+ * A date override decided this day
+ */
+override: boolean
+}[]
+timeOff: {
+/**
+ * ISO-8601 with the shop’s UTC offset
+ */
+start: string
+end: string
+id: string
+barberId: string
+reason: string
+}[]
+bookings: {
+/**
+ * ISO-8601 with the shop’s UTC offset
+ */
+start: string
+end: string
+id: string
+barberId: string
+/**
+ * pending = a hold waiting for the deposit
+ */
+status: ("pending" | "confirmed" | "completed" | "no_show")
+serviceName: string
+customerFirstName: string
+price: {
+/**
+ * Integer centavos
+ */
+amountCents: number
+currency: "ARS"
+}
+deposit: {
+/**
+ * Integer centavos
+ */
+amountCents: number
+currency: "ARS"
+}
+holdExpiresAt: (string | null)
+note: string
+}[]
+}
+
 export interface GetShopsShopIdAvailabilityQuery {
 serviceId: string
 from: string
@@ -2054,6 +2140,18 @@ pageSize: number
 total: number
 }
 
+export interface GetShopsShopIdMercadopagoResponse {
+/**
+ * BarberPro’s MercadoPago application is set up, so linking can start
+ */
+configured: boolean
+status: ("unlinked" | "linked" | "revoked" | "refresh_failed")
+/**
+ * Last time the link was made or its tokens renewed
+ */
+linkedAt: (string | null)
+}
+
 export interface GetShopsShopIdMercadopagoAuthorizationResponse {
 authorizationUrl: string
 }
@@ -2296,6 +2394,85 @@ currency: "ARS"
 bufferBeforeMinutes: number
 bufferAfterMinutes: number
 active: boolean
+}
+
+export interface GetShopsShopIdUtilizationQuery {
+from: string
+to: string
+}
+
+export interface GetShopsShopIdUtilizationResponse {
+shopId: string
+timezone: string
+from: string
+to: string
+/**
+ * The runbook’s optimal range (75–85%)
+ */
+band: {
+low: number
+high: number
+}
+barbers: {
+id: string
+displayName: string
+/**
+ * Working time minus time off
+ */
+availableMinutes: number
+/**
+ * Confirmed, completed and no-show bookings inside the available time
+ */
+bookedMinutes: number
+/**
+ * booked / available; null without available time
+ */
+ratio: (number | null)
+}[]
+days: {
+date: string
+/**
+ * Working time minus time off
+ */
+availableMinutes: number
+/**
+ * Confirmed, completed and no-show bookings inside the available time
+ */
+bookedMinutes: number
+/**
+ * booked / available; null without available time
+ */
+ratio: (number | null)
+barbers: {
+barberId: string
+/**
+ * Working time minus time off
+ */
+availableMinutes: number
+/**
+ * Confirmed, completed and no-show bookings inside the available time
+ */
+bookedMinutes: number
+/**
+ * booked / available; null without available time
+ */
+ratio: (number | null)
+}[]
+}[]
+total: {
+/**
+ * Working time minus time off
+ */
+availableMinutes: number
+/**
+ * Confirmed, completed and no-show bookings inside the available time
+ */
+bookedMinutes: number
+/**
+ * booked / available; null without available time
+ */
+ratio: (number | null)
+}
 }
 
 export interface PostWebhooksMercadopagoQuery {
