@@ -90,8 +90,10 @@ async function completedValue(shopId: string, from: string, to: string): Promise
 
 function Figure({ label, value, hint, error, tone }: { label: string; value: string | undefined; hint?: string; error?: unknown; tone?: 'negative' }) {
   return (
-    <div className="figure card">
-      <span className="figure-label">{label}</span>
+    <div className="figure card" role="group" aria-label={label}>
+      <span className="figure-label" aria-hidden="true">
+        {label}
+      </span>
       <span className={`figure-value ${tone ?? ''}`}>{error ? '—' : (value ?? <span className="skeleton-text" aria-label="Cargando" />)}</span>
       {hint ? <span className="muted small">{hint}</span> : null}
     </div>
