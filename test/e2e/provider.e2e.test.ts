@@ -75,26 +75,32 @@ describe.skipIf(!e2eAvailable())('provider workspace in a real browser', { timeo
     // Working hours and the lunch break of the demo shop are drawn too.
     expect(await page.getByText('Descanso').count()).toBeGreaterThan(0);
     await screenshot(page, 'provider-1-day-agenda');
+    await page.getByRole('button', { name: 'Semana' }).click();
+    await page.getByRole('article', { name: `${booking.time} Lucía, Corte de pelo` }).waitFor();
+    await screenshot(page, 'provider-1b-week-agenda');
   });
 
   it('marks the booking completed once its time has passed', async () => {
     // The API refuses to complete a booking that has not started (bookings/policy.ts
-    // canCloseOut), and the stack runs on the real clock, so the test moves this booking
-    // to start 40 minutes ago directly in the database (through the test's DATABASE_URL):
-    // arranging time, not performing the step under test.
+    // canCloseOut), and the stack runs on the real clock, so the test moves this booking to
+    // 10:00 of the last working day before today (Monday to Saturday in the demo shop)
+    // directly in the database, through the test's DATABASE_URL: arranging time, not
+    // performing the step under test.
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Argentina/Buenos_Aires' }).format(new Date());
+    let date = today;
+    do date = new Date(Date.parse(`${date}T12:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    while (new Date(`${date}T12:00:00Z`).getUTCDay() === 0);
+    const time = '10:00';
     const db = new pg.Client({ connectionString: stack.databaseUrl });
     await db.connect();
-    const moved = await db.query<{ starts_at: Date }>(
-      `update bookings set starts_at = now() - interval '40 minutes', ends_at = now() - interval '10 minutes',
-              blocked_from = now() - interval '40 minutes', blocked_to = now() - interval '10 minutes'
-        where id = $1 returning starts_at`,
-      [booking.id],
+    const moved = await db.query(
+      `update bookings set starts_at = $2::timestamptz, ends_at = $2::timestamptz + interval '30 minutes',
+              blocked_from = $2::timestamptz, blocked_to = $2::timestamptz + interval '30 minutes'
+        where id = $1`,
+      [booking.id, `${date}T${time}:00-03:00`],
     );
     await db.end();
-    const start = moved.rows[0]!.starts_at;
-    const local = (o: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Argentina/Buenos_Aires', ...o }).format(start);
-    const date = local({ year: 'numeric', month: '2-digit', day: '2-digit' });
-    const time = local({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    expect(moved.rowCount).toBe(1);
 
     await page.goto(`/panel/${shopId}/agenda?fecha=${date}`);
     const card = page.getByRole('article', { name: `${time} Lucía, Corte de pelo` });
@@ -106,8 +112,30 @@ describe.skipIf(!e2eAvailable())('provider workspace in a real browser', { timeo
     expect((await owner<{ status: string }>(`/api/v1/bookings/${booking.id}`)).body.status).toBe('completed');
   });
 
+  it('blocks time off for a barber in Horarios, and the agenda shows it', async () => {
+    await page.getByRole('link', { name: 'Horarios' }).click();
+    await page.getByLabel('Barbero').selectOption({ label: 'Santiago' });
+    await page.getByRole('heading', { name: 'Horario semanal' }).waitFor();
+    await page.getByLabel('Desde', { exact: true }).first().fill(`${booking.date}T16:00`);
+    await page.getByLabel('Hasta', { exact: true }).first().fill(`${booking.date}T17:30`);
+    await page.getByLabel('Motivo (opcional)').fill('Trámite');
+    await page.getByRole('button', { name: 'Agregar ausencia' }).click();
+    await page.getByText('Ausencia guardada.').waitFor();
+    await screenshot(page, 'provider-3a-schedule');
+    await page.goto(`/panel/${shopId}/agenda?fecha=${booking.date}`);
+    const santiago = page.getByRole('region', { name: 'Santiago' });
+    await santiago.getByText('16:00–17:30 Ausencia: Trámite').waitFor();
+    await page.getByRole('link', { name: 'Ajustes' }).click();
+    await page.getByRole('heading', { name: 'MercadoPago' }).waitFor();
+    // The demo seed links Don Julio to the local MercadoPago sandbox and sets up AFIP.
+    await page.getByText('Vinculada', { exact: true }).waitFor();
+    expect(await page.getByRole('button', { name: 'Volver a vincular MercadoPago' }).isVisible()).toBe(true);
+    await page.getByText('Configurada: punto de venta 1', { exact: false }).waitFor();
+    await screenshot(page, 'provider-3b-settings');
+  });
+
   it('edits a service price in pesos and the public shop shows it', async () => {
-    await page.getByRole('link', { name: 'Servicios y precios' }).click();
+    await page.getByRole('navigation', { name: 'Secciones de la barbería' }).getByRole('link', { name: 'Servicios y precios' }).click();
     await page.getByRole('button', { name: 'Editar Corte de pelo' }).click();
     const form = page.getByRole('form', { name: 'Editar Corte de pelo' });
     await form.getByLabel('Precio ($)').fill('13.500,50');

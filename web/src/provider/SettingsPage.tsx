@@ -248,7 +248,7 @@ function FiscalForm({ shopId, timeZone, current, taxCondition, onSaved }: { shop
       <h2 id="fiscal-title">Facturación electrónica (AFIP)</h2>
       <p className="muted small">
         {current
-          ? `Configurada: punto de venta ${current.pointOfSale}${current.certificate ? `, certificado válido hasta el ${formatDate(current.certificate.notAfter, timeZone)}` : ''}.`
+          ? `Configurada: punto de venta ${current.pointOfSale}${current.certificate ? `, certificado válido hasta el ${formatDate(current.certificate.notAfter, timeZone, 'short')}` : ''}.`
           : 'Sin configurar: las facturas se registran pero no se emiten en AFIP hasta que cargues el punto de venta y el certificado.'}{' '}
         Condición: {taxCondition === 'monotributo' ? 'Monotributo' : 'Responsable inscripto'}.
       </p>
