@@ -210,7 +210,7 @@ function EntryCard({ entry, timeZone, shopId, compact = false }: { entry: Entry;
   return (
     <article className={`entry entry-booking status-${b.status}`} aria-label={`${formatTime(b.start, timeZone)} ${b.customerFirstName}, ${b.serviceName}`}>
       <div className="entry-line">
-        <span className="entry-time">{span(b.start, b.end, timeZone)}</span>
+        <span className="entry-time">{compact ? formatTime(b.start, timeZone) : span(b.start, b.end, timeZone)}</span>
         <strong>{b.customerFirstName}</strong>
       </div>
       <div className="entry-line">

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Bar, CartesianGrid, ComposedChart, Legend, Line, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { api } from '../api/client';
 import type { GetShopsShopIdPayoutsResponse, GetShopsShopIdUtilizationResponse } from '../api/types.gen';
 import { Empty, ErrorState, PageTitle } from '../ui/components';
@@ -115,6 +115,7 @@ function PayoutFigures({ report }: { report: GetShopsShopIdPayoutsResponse | und
   );
 }
 
+const hours = (minutes: number) => formatNumber(Math.round((minutes / 60) * 10) / 10);
 const percent = (ratio: number | null) => (ratio === null ? 'sin horario' : formatPercent(ratio));
 
 function UtilizationSection({ data }: { data: GetShopsShopIdUtilizationResponse | undefined }) {
@@ -130,21 +131,18 @@ function UtilizationSection({ data }: { data: GetShopsShopIdUtilizationResponse 
   return (
     <>
       <p>
-        Ocupación del período: <strong>{percent(data.total.ratio)}</strong> ({formatNumber(Math.round(data.total.bookedMinutes / 60))} h reservadas de {formatNumber(Math.round(data.total.availableMinutes / 60))} h disponibles). Rango óptimo: {formatPercent(data.band.low, 0)} a {formatPercent(data.band.high, 0)}.
+        Ocupación del período: <strong>{percent(data.total.ratio)}</strong> ({hours(data.total.bookedMinutes)} h reservadas de {hours(data.total.availableMinutes)} h disponibles). Rango óptimo: {formatPercent(data.band.low, 0)} a {formatPercent(data.band.high, 0)}.
       </p>
       <figure className="chart-box" aria-label={`Ocupación por día; la franja marca el rango óptimo de ${low} a ${high} %`}>
         <ResponsiveContainer width="100%" height={300}>
-          <ComposedChart data={rows} margin={{ top: 10, right: 16, bottom: 0, left: 0 }}>
-            <CartesianGrid strokeDasharray="3 3" />
+          <BarChart data={rows} margin={{ top: 10, right: 16, bottom: 0, left: 0 }}>
+            <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="label" />
-            <YAxis yAxisId="pct" domain={[0, 100]} unit=" %" width={56} />
-            <YAxis yAxisId="hours" orientation="right" unit=" h" width={48} />
-            <ReferenceArea yAxisId="pct" y1={low} y2={high} fill="#16a34a" fillOpacity={0.18} stroke="#16a34a" strokeOpacity={0.5} label={{ value: `Óptimo ${low}–${high} %`, position: 'insideTopLeft', fill: '#166534', fontSize: 12 }} />
-            <Bar yAxisId="hours" dataKey="reservadas" name="Horas reservadas" fill="#99d5cd" isAnimationActive={false} />
-            <Line yAxisId="pct" dataKey="ocupacion" name="Ocupación (%)" stroke="#0f766e" strokeWidth={2} connectNulls={false} isAnimationActive={false} />
-            <Tooltip formatter={(value, name) => (name === 'Ocupación (%)' ? `${formatNumber(Number(value))} %` : `${formatNumber(Number(value))} h`)} />
-            <Legend />
-          </ComposedChart>
+            <YAxis domain={[0, 100]} unit=" %" width={56} />
+            <ReferenceArea y1={low} y2={high} fill="#16a34a" fillOpacity={0.18} stroke="#16a34a" strokeOpacity={0.5} label={{ value: `Óptimo ${low}–${high} %`, position: 'insideTopLeft', fill: '#166534', fontSize: 12 }} />
+            <Bar dataKey="ocupacion" name="Ocupación" fill="#0f766e" isAnimationActive={false} />
+            <Tooltip formatter={(value) => [`${formatNumber(Number(value))} %`, 'Ocupación']} labelFormatter={(label, payload) => `${String(label)} · ${formatNumber(Number(payload?.[0]?.payload?.reservadas ?? 0))} h reservadas`} />
+          </BarChart>
         </ResponsiveContainer>
         <figcaption className="muted small">Ocupación = minutos reservados (turnos confirmados, realizados y ausentes) sobre minutos disponibles (horario menos descansos y ausencias), por día.</figcaption>
       </figure>
@@ -163,8 +161,8 @@ function UtilizationSection({ data }: { data: GetShopsShopIdUtilizationResponse 
             {data.barbers.map((b) => (
               <tr key={b.id}>
                 <th scope="row">{b.displayName}</th>
-                <td>{formatNumber(Math.round((b.availableMinutes / 60) * 10) / 10)}</td>
-                <td>{formatNumber(Math.round((b.bookedMinutes / 60) * 10) / 10)}</td>
+                <td>{hours(b.availableMinutes)}</td>
+                <td>{hours(b.bookedMinutes)}</td>
                 <td>
                   {percent(b.ratio)} <BandBadge ratio={b.ratio} low={data.band.low} high={data.band.high} />
                 </td>

@@ -3,7 +3,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { api } from '../api/client';
 import type { GetShopsShopIdBarbersBarberIdScheduleResponse } from '../api/types.gen';
 import { Empty, ErrorState, errorMessage, Field, Loading, PageTitle } from '../ui/components';
-import { formatDateTime } from '../ui/format';
+import { formatDate, formatDateTime, formatTime, localDate } from '../ui/format';
 import { formatCalendarDate, wallTimeInZone, WEEKDAYS } from './dates';
 import { useShopContext } from './ProviderShell';
 
@@ -11,6 +11,13 @@ type Weekly = GetShopsShopIdBarbersBarberIdScheduleResponse;
 type Range = Weekly['hours'][number];
 // Monday first, as an Argentine week reads.
 const WEEK_ORDER = [1, 2, 3, 4, 5, 6, 0];
+
+/** "lunes, 30 de noviembre, 16:00 a 17:30 h", or both dates when it spans days. */
+function periodLabel(start: string, end: string, timeZone: string): string {
+  if (localDate(new Date(start), timeZone) === localDate(new Date(end), timeZone))
+    return `${formatDate(start, timeZone)}, ${formatTime(start, timeZone)} a ${formatTime(end, timeZone)} h`;
+  return `${formatDateTime(start, timeZone)} a ${formatDateTime(end, timeZone)}`;
+}
 
 export function SchedulePage() {
   const { shop } = useShopContext();
@@ -179,7 +186,7 @@ function TimeOffEditor({ barberId }: { barberId: string }) {
           {list.data.map((t) => (
             <li key={t.id} className="row">
               <span>
-                {formatDateTime(t.startsAt, shop.timezone)} a {formatDateTime(t.endsAt, shop.timezone)}
+                {periodLabel(t.startsAt, t.endsAt, shop.timezone)}
                 {t.reason ? ` · ${t.reason}` : ''}
               </span>
               <button type="button" className="button secondary small" disabled={remove.isPending} onClick={() => remove.mutate(t.id)} aria-label={`Quitar la ausencia del ${formatDateTime(t.startsAt, shop.timezone)}`}>
