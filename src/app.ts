@@ -41,10 +41,14 @@ import { bookingsRoutes } from './modules/bookings/routes.js';
 import { BookingsService } from './modules/bookings/service.js';
 import { setupNotifications } from './modules/notifications/setup.js';
 import { AvailabilityRepository } from './modules/availability/repository.js';
-import { availabilityRoutes } from './modules/availability/routes.js';
+import { ShopAgendaService } from './modules/availability/agenda.js';
+import { agendaRoutes, availabilityRoutes } from './modules/availability/routes.js';
 import { AvailabilityService } from './modules/availability/service.js';
 import { setupInvoicing, type AfipEndpoints } from './modules/invoicing/setup.js';
 import type { InvoicingService } from './modules/invoicing/service.js';
+import { setupIncidents } from './modules/incidents/setup.js';
+import type { IncidentChannel } from './modules/incidents/channels.js';
+import type { IncidentsService } from './modules/incidents/service.js';
 
 export interface AppServices {
   accounts: AccountsService;
@@ -53,6 +57,7 @@ export interface AppServices {
   bookings: BookingsService;
   payments: PaymentsService;
   invoicing: InvoicingService;
+  incidents: IncidentsService;
 }
 
 declare module 'fastify' {
@@ -87,6 +92,8 @@ export interface AppDependencies {
   clusterMetrics?: boolean;
   /** Serve the built web app at `/` from this directory (`serve` passes web/dist). */
   webDist?: string;
+  /** Where incident pages go; from the configuration when absent. */
+  incidentChannels?: IncidentChannel[];
 }
 
 /** Wires repositories → services → routes. Nothing here holds request state. */
@@ -105,7 +112,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const cache = new Cache(deps.redis ? new RedisCacheStore(deps.redis) : new MemoryCacheStore(), (name, result) => cacheObservers.forEach((o) => o(name, result)));
   deps.redis?.on('ready', () => void cache.retryInvalidations());
   const catalog = new CatalogService(catalogRepo, shopAccess, clock, cache);
-  const availability = new AvailabilityService(new AvailabilityRepository(db), clock, cache);
+  const availabilityRepo = new AvailabilityRepository(db);
+  const availability = new AvailabilityService(availabilityRepo, clock, cache);
   const bookings = new BookingsService(db, new BookingsRepository(db), availability, shopAccess, clock);
 
   // Precise invalidation, after each change commits: a shop's detail and bookable setup on any
@@ -178,6 +186,16 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   payments.onTransition(metrics.onPaymentTransition);
   cacheObservers.push(metrics.observeCache);
   // Ids and kinds only reach this log, never addresses, phones or message texts.
+  const incidents = setupIncidents({
+    db,
+    config,
+    clock,
+    queue,
+    registry: metrics.registry,
+    channels: deps.incidentChannels,
+    // Ids and counts only: titles and notes stay in the database.
+    log: (level, message, data) => app.log[level](data ?? {}, message),
+  });
   const notificationRoutes = setupNotifications({ db, config, clock, queue, bookings, log: (msg, data) => app.log.info(data ?? {}, msg) });
 
   const app = await createServer({
@@ -186,6 +204,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     publicBaseUrl: config.publicBaseUrl,
     trustProxy: config.trustProxy,
     metricsToken: config.metricsToken,
+    alertmanagerToken: config.alertmanagerWebhookToken,
     rateLimit: { redis: deps.redis, perMinute: config.rateLimits.perMinute },
   });
   bookings.onListenerError = (error, type) => app.log.warn({ event: type, err: error instanceof Error ? { message: error.message } : error }, 'agenda listener failed after commit');
@@ -196,11 +215,13 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(accountsRoutes(accounts, config.rateLimits));
   await app.register(catalogRoutes(catalog));
   await app.register(availabilityRoutes(availability));
+  await app.register(agendaRoutes(new ShopAgendaService(availabilityRepo, shopAccess, clock)));
   await app.register(bookingsRoutes(bookings, config.rateLimits));
   const analytics = new AnalyticsRepository(db);
   await app.register(analyticsRoutes(analytics));
   await app.register(ledgerRoutes({ db, shopAccess }));
-  await app.register(opsRoutes(db));
+  await app.register(opsRoutes(db, { queue, bookings, clock, incidents: incidents.service }));
+  await app.register(incidents.routes);
   registerCoreJobs(queue, { bookings, analytics, clock });
   await app.register(notificationRoutes);
   await app.register(invoicing.routes);
@@ -213,7 +234,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     }),
   );
   if (deps.webDist && !(await registerWebApp(app, deps.webDist))) app.log.warn({ webDist: deps.webDist }, 'web app not built (npm run build:web): serving the API only');
-  app.decorate('services', { accounts, catalog, availability, bookings, payments, invoicing: invoicing.service });
+  app.decorate('services', { accounts, catalog, availability, bookings, payments, invoicing: invoicing.service, incidents: incidents.service });
   app.decorate('queue', queue);
   app.decorate('cache', cache);
   app.decorate('cacheObservers', cacheObservers);

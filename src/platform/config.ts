@@ -21,6 +21,9 @@ const envSchema = z.object({
   SEED_DEMO: z.enum(['auto', 'true', 'false']).default('auto'),
   PUBLIC_BASE_URL: z.string().url().default('http://localhost:3000'),
   METRICS_TOKEN: z.string().min(16).optional(),
+  ALERTMANAGER_WEBHOOK_TOKEN: z.string().min(16).optional(),
+  INCIDENT_WEBHOOK_URL: z.string().url().optional(),
+  INCIDENT_EMAIL_TO: z.string().min(3).optional(),
   SMTP_URL: z.string().url().optional(),
   MAIL_FROM: z.string().min(3).default('BarberPro <no-reply@barberpro.ar>'),
   WHATSAPP_API_URL: z.string().url().default('https://graph.facebook.com'),
@@ -63,6 +66,11 @@ export type AppConfig = {
   publicBaseUrl: string;
   /** Bearer token Prometheus presents on /metrics. */
   metricsToken: string | undefined;
+  /** Bearer token Alertmanager presents on POST /api/v1/ops/alertmanager; unset → the webhook refuses everyone. */
+  alertmanagerWebhookToken: string | undefined;
+  /** Incident pages: a JSON webhook (Slack-compatible) and/or email (with SMTP_URL); neither → DATA_DIR/outbox/incidents.jsonl. */
+  incidentWebhookUrl: string | undefined;
+  incidentEmailTo: string | undefined;
   /** smtp(s)://user:pass@host:port; unset → emails are written as .eml files to DATA_DIR/outbox. */
   smtpUrl: string | undefined;
   mailFrom: string;
@@ -136,6 +144,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     seedDemo: e.SEED_DEMO === 'auto' ? embedded && e.NODE_ENV !== 'test' : e.SEED_DEMO === 'true',
     publicBaseUrl: e.PUBLIC_BASE_URL,
     metricsToken: e.METRICS_TOKEN,
+    alertmanagerWebhookToken: e.ALERTMANAGER_WEBHOOK_TOKEN,
+    incidentWebhookUrl: e.INCIDENT_WEBHOOK_URL,
+    incidentEmailTo: e.INCIDENT_EMAIL_TO,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     whatsappApiUrl: e.WHATSAPP_API_URL,

@@ -7,7 +7,7 @@ import { createTestContext, expectProblem, type TestContext, type TestUser } fro
  * Who may call what. This table is the reviewed contract: opening a route to more roles,
  * or adding one, fails here until the table says so.
  */
-const EXPECTED: Record<string, 'public' | 'metrics-scraper' | Role[]> = {
+const EXPECTED: Record<string, 'public' | 'metrics-scraper' | 'alertmanager' | Role[]> = {
   'GET /healthz': 'public',
   'GET /readyz': 'public',
   'GET /openapi.json': 'public',
@@ -61,6 +61,10 @@ const EXPECTED: Record<string, 'public' | 'metrics-scraper' | Role[]> = {
   'GET /api/v1/admin/ledger/trial-balance': ['admin'],
   'GET /api/v1/admin/audit/verify': ['admin'],
   'GET /api/v1/shops/:shopId/payouts': ['provider', 'admin'],
+  // The shop's own agenda (members) and utilization (owner); the service narrows to the shop.
+  'GET /api/v1/shops/:shopId/agenda': ['provider', 'admin'],
+  'GET /api/v1/shops/:shopId/utilization': ['provider', 'admin'],
+  'GET /api/v1/shops/:shopId/mercadopago': ['provider', 'admin'],
   // Invoicing. The service narrows these to the booking's customer, the shop's members and admins (404 to others).
   'GET /api/v1/invoices/:id': ['customer', 'provider', 'admin'],
   'GET /api/v1/invoices/:id/pdf': ['customer', 'provider', 'admin'],
@@ -72,7 +76,18 @@ const EXPECTED: Record<string, 'public' | 'metrics-scraper' | Role[]> = {
   'PUT /api/v1/shops/:shopId/fiscal-settings': ['provider', 'admin'],
   'GET /api/v1/admin/ops/db-performance': ['admin'],
   'GET /api/v1/admin/ops/financial-documents': ['admin'],
+  'GET /api/v1/admin/ops/migrations': ['admin'],
+  'GET /api/v1/admin/ops/usage': ['admin'],
+  'POST /api/v1/admin/ops/recovery': ['admin'],
   'GET /api/v1/admin/invoicing/health': ['admin'],
+  // Alertmanager's own bearer token (ALERTMANAGER_WEBHOOK_TOKEN); no user, not even an admin.
+  'POST /api/v1/ops/alertmanager': 'alertmanager',
+  'GET /api/v1/admin/incidents': ['admin'],
+  'POST /api/v1/admin/incidents': ['admin'],
+  'GET /api/v1/admin/incidents/metrics': ['admin'],
+  'GET /api/v1/admin/incidents/:id': ['admin'],
+  'POST /api/v1/admin/incidents/:id/acknowledge': ['admin'],
+  'POST /api/v1/admin/incidents/:id/resolve': ['admin'],
 };
 
 const ROLES: Role[] = ['customer', 'provider', 'admin'];
@@ -103,7 +118,7 @@ describe('route access contract', () => {
 
   const protectedRoutes = Object.entries(EXPECTED)
     .filter(([, access]) => access !== 'public')
-    .map(([route, access]) => [route, access === 'metrics-scraper' ? (['admin'] as Role[]) : access] as [string, Role[]]);
+    .map(([route, access]) => [route, access === 'metrics-scraper' ? (['admin'] as Role[]) : access === 'alertmanager' ? ([] as Role[]) : access] as [string, Role[]]);
 
   it.each(protectedRoutes.map(([route]) => [route]))('%s refuses anonymous callers (401)', async (route) => {
     const [method, url] = route.split(' ') as [string, string];

@@ -14,6 +14,10 @@ import { runDrReadiness } from './checks/dr.js';
 import { runAfipHealthCheck } from './checks/afip.js';
 import { assessSeverity, SEVERITY, statusOfSeverity } from './verdicts.js';
 import { check } from './report.js';
+import { analyseIncidents, notifyIncident, openIncidents, preDeploymentCheck, recover, RECOVERY_TYPES } from './checks/incidents.js';
+import { budgetCheck, budgetFrom, costLines, fetchUsage, loadCost, optimizationFindings, unitCosts } from './checks/cost.js';
+import { priceTopology, usd } from './cost-model.js';
+import { worstSeverity } from '../../modules/incidents/policy.js';
 
 export interface CommandOutcome {
   checks: CheckResult[];
@@ -25,9 +29,20 @@ type Runner = (ctx: OpsContext, options: Record<string, any>) => Promise<Command
 interface OpsCommand {
   name: string;
   description: string;
+  /** Positional arguments (commander syntax), passed to run as options.args. */
+  arguments?: string;
   options?: Option[];
   run: Runner;
 }
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number');
+  return n;
+}
+
+const environmentOption = () => new Option('--environment <name>', 'which infra/lib/settings.ts environment to price').choices(['production', 'staging']).default('production');
+const budgetOption = () => new Option('--budget <usd>', 'monthly budget in USD (default BARBERPRO_MONTHLY_BUDGET_USD, else the runbook’s ~12,000)').argParser(positiveNumber);
 
 function positiveInt(max: number) {
   return (value: string): number => {
@@ -95,8 +110,14 @@ export const COMMANDS: OpsCommand[] = [
     run: async (ctx, o) => {
       const probes = await Promise.all([probeLiveness(ctx), probeReadiness(ctx), probeDatabase(ctx), probeRedis(ctx)]);
       const metrics = await judgeMetrics(ctx, o.window as number);
-      const checks = [...probes, ...metrics.checks];
-      const { severity, reasons } = assessSeverity(checks);
+      const incidents = await openIncidents(ctx);
+      const checks = [...probes, ...metrics.checks, incidents.result];
+      const assessed = assessSeverity(checks.filter((c) => c.id !== 'incidents.open'));
+      const reasons = [...assessed.reasons];
+      // An open, unacknowledged incident is at least as severe as its class.
+      const fromIncidents = incidents.worstUnacknowledged;
+      if (fromIncidents) reasons.push(`an open ${SEVERITY[fromIncidents].label} incident is not acknowledged`);
+      const severity = assessed.severity === 'none' ? (fromIncidents ?? 'none') : fromIncidents ? worstSeverity([assessed.severity, fromIncidents])! : assessed.severity;
       const level = severity === 'none' ? undefined : SEVERITY[severity];
       const notes = level
         ? [`Assessed severity: ${level.label} — respond within ${level.respondWithin}; escalate ${level.escalation}.`, ...reasons.map((r) => `  because ${r}`)]
@@ -140,19 +161,109 @@ export const COMMANDS: OpsCommand[] = [
       return { checks: [...probes, ...security, ...metrics.checks.filter((c) => !c.id.startsWith('queue.'))] };
     },
   },
+  {
+    name: 'incident-notification',
+    description: 'Notify stakeholders: open an incident of the given severity, whose escalation pages the matrix (DevOps first), and confirm the first page went out',
+    arguments: '[severity] [description...]',
+    options: [new Option('--wait <seconds>', 'how long to wait for the first page').argParser(positiveInt(600)).default(20)],
+    run: async (ctx, o) => ({ checks: await notifyIncident(ctx, (o.args as string[] | undefined) ?? [], o.wait as number) }),
+  },
+  {
+    name: 'post-incident-analysis',
+    description: 'One incident’s timeline, time to detect, acknowledge and resolve against the runbook (or, without an id, the last --days: MTTR, MTTD, auto-resolution)',
+    arguments: '[incident-id]',
+    options: [new Option('--days <n>', 'window for the KPIs when no incident is given').argParser(positiveInt(365)).default(30)],
+    run: async (ctx, o) => analyseIncidents(ctx, (o.args as string[] | undefined)?.[0], Math.max(1, o.days as number)),
+  },
+  {
+    name: 'automated-recovery',
+    description: 'Run every recovery the service can do on itself (retry dead-letter jobs, release expired holds, queue pending invoices and payment reconciliation); --dry-run only counts',
+    options: [new Option('--dry-run', 'count what needs recovery, change nothing'), new Option('--incident <id>', 'record each action on this incident’s timeline')],
+    run: async (ctx, o) => ({ checks: await recover(ctx, { dryRun: Boolean(o.dryRun), ...(o.incident ? { incidentId: o.incident as string } : {}) }) }),
+  },
+  {
+    name: 'manual-recovery',
+    description: `One recovery action by incident type (${Object.keys(RECOVERY_TYPES).join(', ')}); --dry-run only counts`,
+    arguments: '[incident-type]',
+    options: [new Option('--dry-run', 'count what needs recovery, change nothing'), new Option('--incident <id>', 'record the action on this incident’s timeline')],
+    run: async (ctx, o) => {
+      const type = (o.args as string[] | undefined)?.[0];
+      const action = type ? RECOVERY_TYPES[type] : undefined;
+      if (!action) return { checks: [check.fail('recovery.usage', 'Recovery', `usage: manual-recovery <${Object.keys(RECOVERY_TYPES).join('|')}>${type ? ` (unknown type "${type}")` : ''}`)] };
+      return { checks: await recover(ctx, { actions: [action], dryRun: Boolean(o.dryRun), ...(o.incident ? { incidentId: o.incident as string } : {}) }) };
+    },
+  },
+  {
+    name: 'pre-deployment-check',
+    description: 'Before a deploy: maintenance window (Argentine time), target health, database, pending migrations, queue backlog, no open critical incident',
+    options: [
+      new Option('--kind <kind>', 'what is about to happen').choices(['deployment', 'database']).default('deployment'),
+      new Option('--emergency', 'an emergency change: the secondary window (Wednesday 01:00-03:00 ART) is allowed'),
+      new Option('--force', 'proceed outside the windows (needs --reason)'),
+      new Option('--reason <text>', 'why it cannot wait for a window'),
+      new Option('--at <instant>', 'judge the maintenance window at this ISO-8601 instant instead of now (planning a deploy)').argParser((v: string) => {
+        const at = new Date(v);
+        if (!/^\d{4}-\d{2}-\d{2}T/.test(v) || Number.isNaN(at.getTime())) throw new InvalidArgumentError('must be an ISO-8601 instant, e.g. 2026-12-06T02:30:00-03:00');
+        return at;
+      }),
+    ],
+    run: async (ctx, o) =>
+      preDeploymentCheck(ctx, {
+        kind: o.kind as 'deployment' | 'database',
+        emergency: Boolean(o.emergency),
+        force: Boolean(o.force),
+        reason: o.reason as string | undefined,
+        ...(o.at ? { now: o.at as Date } : {}),
+      }),
+  },
+  {
+    name: 'cost-monitoring',
+    description: 'Monthly cost of the deployed sizing (infra/lib/settings.ts × ops/cost price table) vs the budget, per active customer and per booking from counted usage',
+    options: [environmentOption(), budgetOption()],
+    run: async (ctx, o) => {
+      const inputs = await loadCost(o.environment as string);
+      if (!('cost' in inputs)) return { checks: inputs.checks };
+      const usage = await fetchUsage(ctx);
+      const checks = [...inputs.checks, ...costLines(inputs), budgetCheck(inputs.cost.monthlyUsd, budgetFrom(o.budget as number | undefined, process.env))];
+      checks.push(...(usage.ok ? unitCosts(inputs.cost.monthlyUsd, usage.value, usage.via) : [usage.result]));
+      return { checks, notes: [`Estimated monthly cost (${inputs.environment}, priced lines only): ${usd(inputs.cost.monthlyUsd)}`] };
+    },
+  },
+  {
+    name: 'budget-analysis',
+    description: 'The month’s estimate against the budget with headroom and the year’s projection, and unit costs against the runbook’s',
+    options: [environmentOption(), budgetOption()],
+    run: async (ctx, o) => {
+      const inputs = await loadCost(o.environment as string);
+      if (!('cost' in inputs)) return { checks: inputs.checks };
+      const budget = budgetFrom(o.budget as number | undefined, process.env);
+      const monthly = inputs.cost.monthlyUsd;
+      const usage = await fetchUsage(ctx);
+      const checks = [
+        ...inputs.checks,
+        budgetCheck(monthly, budget),
+        check.info('budget.year', 'Year at this sizing', `${usd(monthly * 12)} vs ${usd(budget.usd * 12)} budgeted (${usd((budget.usd - monthly) * 12)} ${monthly <= budget.usd ? 'under' : 'over'})`),
+        check.info('budget.scaling', `At the scaling maximum (${inputs.settings.service.max} tasks)`, `${usd(priceTopology(inputs.settings, inputs.table, inputs.settings.service.max).monthlyUsd)}/month if every task ran all month`),
+        ...(usage.ok ? unitCosts(monthly, usage.value, usage.via) : [usage.result]),
+      ];
+      return { checks };
+    },
+  },
+  {
+    name: 'cost-optimization-report',
+    description: 'Findings from measured usage: storage and Redis memory vs what is provisioned, CPU vs task size, cache hit rate, unused indexes, reservation candidates',
+    options: [environmentOption()],
+    run: async (ctx, o) => {
+      const inputs = await loadCost(o.environment as string);
+      if (!('cost' in inputs)) return { checks: inputs.checks };
+      return { checks: [...inputs.checks, ...(await optimizationFindings(ctx, inputs))] };
+    },
+  },
 ];
 
 /** Script names of the runbook whose subject another issue (or a later part of this one) brings. */
 export const NOT_IMPLEMENTED: Record<string, string> = {
   'data-protection-check': 'issue 9 (personal data protection, Ley 25.326)',
-  'automated-recovery': 'issue 6, incidents part (recovery runbooks recorded on the incident)',
-  'manual-recovery': 'issue 6, incidents part',
-  'incident-notification': 'issue 6, incidents part (Slack, WhatsApp, email, SMS channels)',
-  'post-incident-analysis': 'issue 6, incidents part (timeline, MTTD, MTTR)',
-  'cost-monitoring': 'issue 6, cost part (cost model of the topology)',
-  'cost-optimization-report': 'issue 6, cost part',
-  'budget-analysis': 'issue 6, cost part',
-  'pre-deployment-check': 'issue 6, maintenance windows part',
   'blue-green-deploy': 'issue 8 (deployment)',
   'traffic-switch': 'issue 8 (deployment)',
   'verify-rollback': 'issue 8 (deployment)',
@@ -222,9 +333,13 @@ export function registerOpsCommands(program: Command): void {
     );
   for (const c of COMMANDS) {
     const cmd = commonOptions(ops.command(c.name).description(c.description));
+    if (c.arguments) cmd.arguments(c.arguments);
     for (const option of c.options ?? []) cmd.addOption(option);
-    cmd.action(async (options: OpsOptions & Record<string, unknown>) => {
-      process.exitCode = (await runOpsCommand(c.name, options)).exitCode;
+    cmd.action(async (...received: unknown[]) => {
+      // commander passes the declared arguments, then the options, then the command.
+      const options = received.at(-2) as OpsOptions & Record<string, unknown>;
+      const args = received.slice(0, -2).flatMap((a) => (a === undefined ? [] : Array.isArray(a) ? a : [a])) as string[];
+      process.exitCode = (await runOpsCommand(c.name, { ...options, args })).exitCode;
     });
   }
   for (const [name, issue] of Object.entries(NOT_IMPLEMENTED)) {

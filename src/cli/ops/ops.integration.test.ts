@@ -138,7 +138,7 @@ describe('barberpro ops against a running server', () => {
   });
 
   it('a runbook script whose subject does not exist yet says so and exits 3', async () => {
-    const r = await run(url, 'cost-monitoring');
+    const r = await run(url, 'dr-activation');
     expect(r.exitCode).toBe(EXIT.notImplemented);
     expect(r.stderr).toContain('not implemented yet');
     expect(r.report).toBeUndefined();

@@ -150,4 +150,80 @@ export class AvailabilityRepository {
       holdExpiresAt: r.hold_expires_at?.getTime() ?? null,
     }));
   }
+
+  /** Time off of the shop's barbers overlapping [from, to), with what the agenda shows of it. */
+  async timeOffOverlapping(shopId: string, from: Date, to: Date): Promise<Array<{ id: string; barberId: string; start: number; end: number; reason: string }>> {
+    const rows = await this.db
+      .selectFrom('barber_time_off')
+      .innerJoin('barbers', 'barbers.id', 'barber_time_off.barber_id')
+      .select(['barber_time_off.id', 'barber_time_off.barber_id', 'barber_time_off.starts_at', 'barber_time_off.ends_at', 'barber_time_off.reason'])
+      .where('barbers.shop_id', '=', shopId)
+      .where('barber_time_off.starts_at', '<', to)
+      .where('barber_time_off.ends_at', '>', from)
+      .orderBy('barber_time_off.starts_at')
+      .execute();
+    return rows.map((r) => ({ id: r.id, barberId: r.barber_id, start: r.starts_at.getTime(), end: r.ends_at.getTime(), reason: r.reason }));
+  }
+
+  /**
+   * Bookings of the shop overlapping [from, to) for the provider's agenda and utilization,
+   * with the service's name and the customer's name (the caller shows only the first name).
+   */
+  async bookingsOverlapping(shopId: string, from: Date, to: Date, statuses: readonly AgendaEntryStatus[], barberId?: string): Promise<AgendaEntry[]> {
+    let query = this.db
+      .selectFrom('bookings')
+      .innerJoin('services', 'services.id', 'bookings.service_id')
+      .innerJoin('users', 'users.id', 'bookings.customer_id')
+      .select([
+        'bookings.id',
+        'bookings.barber_id',
+        'bookings.status',
+        'bookings.starts_at',
+        'bookings.ends_at',
+        'bookings.hold_expires_at',
+        'bookings.price_cents',
+        'bookings.deposit_cents',
+        'bookings.customer_note',
+        'services.name as service_name',
+        'users.full_name as customer_name',
+      ])
+      .where('bookings.shop_id', '=', shopId)
+      .where('bookings.starts_at', '<', to)
+      .where('bookings.ends_at', '>', from)
+      .where('bookings.status', 'in', [...statuses])
+      .orderBy('bookings.starts_at')
+      .orderBy('bookings.id');
+    if (barberId) query = query.where('bookings.barber_id', '=', barberId);
+    const rows = await query.execute();
+    return rows.map((r) => ({
+      id: r.id,
+      barberId: r.barber_id,
+      status: r.status as AgendaEntryStatus,
+      start: r.starts_at.getTime(),
+      end: r.ends_at.getTime(),
+      holdExpiresAt: r.hold_expires_at?.getTime() ?? null,
+      priceCents: Number(r.price_cents),
+      depositCents: Number(r.deposit_cents),
+      note: r.customer_note,
+      serviceName: r.service_name,
+      customerName: r.customer_name,
+    }));
+  }
+}
+
+export type AgendaEntryStatus = 'pending' | 'confirmed' | 'completed' | 'no_show' | 'cancelled' | 'expired';
+
+/** A booking as the shop's agenda shows it. Times in epoch ms. */
+export interface AgendaEntry {
+  id: string;
+  barberId: string;
+  status: AgendaEntryStatus;
+  start: number;
+  end: number;
+  holdExpiresAt: number | null;
+  priceCents: number;
+  depositCents: number;
+  note: string;
+  serviceName: string;
+  customerName: string;
 }

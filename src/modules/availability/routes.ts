@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { PUBLIC } from '../../platform/http/access.js';
-import { problemSchema } from '../../platform/http/schemas.js';
+import { PUBLIC, providersAndAdmins, requirePrincipal } from '../../platform/http/access.js';
+import { authErrors, problemSchema } from '../../platform/http/schemas.js';
+import type { ShopAgendaService } from './agenda.js';
 import { shopParams } from '../catalog/schemas.js';
-import { availabilityQuery, availabilitySchema } from './schemas.js';
+import { agendaQuery, agendaSchema, availabilityQuery, availabilitySchema, utilizationQuery, utilizationSchema } from './schemas.js';
 import type { AvailabilityService } from './service.js';
 
 export function availabilityRoutes(availability: AvailabilityService): FastifyPluginAsyncZod {
@@ -24,6 +25,35 @@ export function availabilityRoutes(availability: AvailabilityService): FastifyPl
         const body = await availability.publicBody({ shopId, serviceId, from, to, barberId });
         return reply.type('application/json; charset=utf-8').send(body as never); // already JSON: sent as is
       },
+    });
+  };
+}
+
+/** The shop's own view of its time: agenda for its members, utilization for its owner. */
+export function agendaRoutes(agenda: ShopAgendaService): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get('/api/v1/shops/:shopId/agenda', {
+      config: { access: providersAndAdmins },
+      schema: {
+        tags: ['availability'],
+        summary: 'The shop’s agenda for local dates from–to: bookings, live holds, working hours, breaks and time off (shop members)',
+        params: shopParams,
+        querystring: agendaQuery,
+        response: { 200: agendaSchema, ...authErrors, 400: problemSchema, 404: problemSchema },
+      },
+      handler: async (request) => agenda.agenda(requirePrincipal(request), request.params.shopId, request.query),
+    });
+
+    app.get('/api/v1/shops/:shopId/utilization', {
+      config: { access: providersAndAdmins },
+      schema: {
+        tags: ['availability'],
+        summary: 'Booked minutes over available minutes per barber and local day, with the runbook’s 75–85% band (owner)',
+        params: shopParams,
+        querystring: utilizationQuery,
+        response: { 200: utilizationSchema, ...authErrors, 400: problemSchema, 404: problemSchema },
+      },
+      handler: async (request) => agenda.utilization(requirePrincipal(request), request.params.shopId, request.query),
     });
   };
 }

@@ -588,3 +588,81 @@ function mergeInstantRanges(flat: number[]): number[] {
   }
   return merged;
 }
+
+// --- day plans (the provider's agenda and utilization) ------------------------
+
+/** One local day of one barber: when they work and when they are on a break, as instants. */
+export interface DayPlan {
+  date: LocalDate;
+  /** Working time: weekly hours minus weekly breaks, or the override's ranges. Sorted, disjoint. */
+  working: Interval[];
+  /** Weekly breaks inside the weekly hours; none on a day with an override (it replaces both). */
+  breaks: Interval[];
+  /** Whether a date override decided this day. */
+  override: boolean;
+}
+
+/**
+ * Each local date in [from, to] of one barber's schedule, with wall times converted to
+ * instants exactly as computeSlots converts them (same timeline, gap and fall-back rules),
+ * so the agenda shows the very working time the slot engine offers.
+ */
+export function dayPlans(timezone: string, from: LocalDate, to: LocalDate, schedule: Pick<BarberSchedule, 'weeklyHours' | 'weeklyBreaks' | 'overrides'>): DayPlan[] {
+  const zone = resolveZone(timezone);
+  const fromDays = parseLocalDateToDays(from, 'from');
+  const toDays = parseLocalDateToDays(to, 'to');
+  if (fromDays > toDays) throw new RangeError(`from (${from}) must not be after to (${to})`);
+  schedule.weeklyHours.forEach((r, i) => assertMinuteRange(r, `weeklyHours[${i}]`));
+  schedule.weeklyBreaks.forEach((r, i) => assertMinuteRange(r, `weeklyBreaks[${i}]`));
+
+  const timeline = new ZoneTimeline(zone, wallMsOf(fromDays, 0) - TIMELINE_MARGIN_MS, wallMsOf(toDays + 1, 0) + TIMELINE_MARGIN_MS);
+  const toInstant = (days: number, minute: number): number => timeline.toInstant(wallMsOf(days, minute));
+  const workByWeekday: MinuteSpans[] = [];
+  const breaksByWeekday: MinuteSpans[] = [];
+  for (let weekday = 0; weekday < 7; weekday++) {
+    const hours = mergeMinuteRanges(schedule.weeklyHours.filter((r) => r.weekday === weekday));
+    const breaks = mergeMinuteRanges(schedule.weeklyBreaks.filter((r) => r.weekday === weekday));
+    const work = subtractSpans(hours, breaks);
+    workByWeekday.push(work);
+    // A break only shows where it interrupts working hours.
+    breaksByWeekday.push(subtractSpans(hours, work));
+  }
+  const overrides = new Map<number, MinuteSpans>();
+  for (const override of schedule.overrides) {
+    const days = parseLocalDateToDays(override.date, 'override.date');
+    overrides.set(days, mergeMinuteRanges([...(overrides.has(days) ? spansToRanges(overrides.get(days)!) : []), ...override.ranges]));
+  }
+
+  const plans: DayPlan[] = [];
+  for (let day = fromDays; day <= toDays; day++) {
+    const dayStart = toInstant(day, 0);
+    const dayEnd = toInstant(day + 1, 0);
+    const toIntervals = (spans: MinuteSpans): Interval[] => {
+      const flat: number[] = [];
+      for (let i = 0; i < spans.length; i += 2) {
+        const start = Math.max(dayStart, toInstant(day, spans[i]!));
+        const end = Math.min(dayEnd, toInstant(day, spans[i + 1]!));
+        if (end > start) flat.push(start, end);
+      }
+      const merged = mergeInstantRanges(flat);
+      const out: Interval[] = [];
+      for (let i = 0; i < merged.length; i += 2) out.push({ start: merged[i]!, end: merged[i + 1]! });
+      return out;
+    };
+    const override = overrides.get(day);
+    const weekday = weekdayOfDays(day);
+    plans.push({
+      date: formatCivil(civilFromDays(day)),
+      working: toIntervals(override ?? workByWeekday[weekday]!),
+      breaks: override ? [] : toIntervals(breaksByWeekday[weekday]!),
+      override: override !== undefined,
+    });
+  }
+  return plans;
+}
+
+function spansToRanges(spans: MinuteSpans): MinuteRange[] {
+  const ranges: MinuteRange[] = [];
+  for (let i = 0; i < spans.length; i += 2) ranges.push({ startMinute: spans[i]!, endMinute: spans[i + 1]! });
+  return ranges;
+}

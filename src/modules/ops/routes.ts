@@ -5,6 +5,10 @@ import type { DB } from '../../platform/db/schema.js';
 import { adminsOnly } from '../../platform/http/access.js';
 import { authErrors } from '../../platform/http/schemas.js';
 import { inspectDbPerformance, inspectFinancialDocuments } from './inspection.js';
+import { RECOVERY_ACTIONS, appliedMigrations, measureUsage, runRecovery, type RecoveryDeps } from './recovery.js';
+import { uuid } from '../../platform/http/schemas.js';
+import { problemSchema } from '../../platform/http/schemas.js';
+import type { IncidentsService } from '../incidents/service.js';
 
 const statement = z.object({ calls: z.number(), meanMs: z.number(), minMs: z.number(), maxMs: z.number(), totalMs: z.number() });
 
@@ -27,7 +31,7 @@ const coverage = z.object({
 });
 
 /** What `barberpro ops` reads from the server's own database (the embedded default has no other way in). */
-export function opsRoutes(db: Kysely<DB>): FastifyPluginAsyncZod {
+export function opsRoutes(db: Kysely<DB>, recovery: Omit<RecoveryDeps, 'db'> & { incidents: IncidentsService }): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/api/v1/admin/ops/db-performance', {
       config: { access: adminsOnly },
@@ -47,6 +51,69 @@ export function opsRoutes(db: Kysely<DB>): FastifyPluginAsyncZod {
         response: { 200: z.object({ invoices: coverage, creditNotes: coverage }), ...authErrors },
       },
       handler: async () => inspectFinancialDocuments(db),
+    });
+
+    app.get('/api/v1/admin/ops/migrations', {
+      config: { access: adminsOnly },
+      schema: {
+        tags: ['ops'],
+        summary: 'Migrations applied to this database, for pre-deployment checks against the code about to be deployed',
+        response: { 200: z.object({ applied: z.array(z.object({ name: z.string(), appliedAt: z.string() })) }), ...authErrors },
+      },
+      handler: async () => ({ applied: await appliedMigrations(db) }),
+    });
+
+    app.get('/api/v1/admin/ops/usage', {
+      config: { access: adminsOnly },
+      schema: {
+        tags: ['ops'],
+        summary: 'Usage counted now: database size, users by role, active customers, bookings and approved payments in the last 30 days',
+        response: {
+          200: z.object({
+            measuredAt: z.string(),
+            databaseBytes: z.number().int(),
+            users: z.object({ customer: z.number().int(), provider: z.number().int(), admin: z.number().int() }),
+            activeCustomers30d: z.number().int(),
+            bookingsCreated30d: z.number().int(),
+            paymentsApproved30d: z.number().int(),
+          }),
+          ...authErrors,
+        },
+      },
+      handler: async () => measureUsage(db, recovery.clock),
+    });
+
+    app.post('/api/v1/admin/ops/recovery', {
+      config: { access: adminsOnly },
+      schema: {
+        tags: ['ops'],
+        summary: 'Run recovery actions on this system (retry dead-letter jobs, release expired holds, queue pending invoices and payment reconciliation); dryRun only counts',
+        body: z
+          .object({
+            dryRun: z.boolean(),
+            actions: z.array(z.enum(RECOVERY_ACTIONS)).min(1).max(RECOVERY_ACTIONS.length).optional(),
+            incidentId: uuid.optional().describe('Record each action done on this incident’s timeline'),
+          })
+          .strict(),
+        response: {
+          200: z.object({ dryRun: z.boolean(), actions: z.array(z.object({ action: z.enum(RECOVERY_ACTIONS), found: z.number().int(), done: z.number().int(), detail: z.string() })) }),
+          400: problemSchema,
+          ...authErrors,
+          404: problemSchema,
+        },
+      },
+      handler: async (request) => {
+        const { dryRun, actions, incidentId } = request.body;
+        // Refuse before acting: an unknown incident must not leave recovery unrecorded.
+        if (incidentId) await recovery.incidents.get(incidentId);
+        const outcomes = [];
+        for (const action of actions ?? RECOVERY_ACTIONS) {
+          const outcome = await runRecovery({ db, ...recovery }, action, dryRun);
+          outcomes.push(outcome);
+          if (incidentId && !dryRun && outcome.done > 0) await recovery.incidents.recordEvent(incidentId, 'recovery_action', `${outcome.action}: ${outcome.detail}`);
+        }
+        return { dryRun, actions: outcomes };
+      },
     });
   };
 }

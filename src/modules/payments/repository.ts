@@ -11,6 +11,15 @@ export class PaymentsRepository {
     return db.selectFrom('merchant_accounts').selectAll().where('shop_id', '=', shopId).where('status', '=', 'linked').executeTakeFirst();
   }
 
+  /** The shop's MercadoPago link whatever its state, without its sealed tokens. */
+  merchantLinkStatus(shopId: string) {
+    return this.db
+      .selectFrom('merchant_accounts')
+      .select(['status', 'linked_at', 'refreshed_at'])
+      .where('shop_id', '=', shopId)
+      .executeTakeFirst();
+  }
+
   merchantByMpUser(mpUserId: string) {
     return this.db.selectFrom('merchant_accounts').selectAll().where('mp_user_id', '=', mpUserId).executeTakeFirst();
   }

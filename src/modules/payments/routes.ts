@@ -50,6 +50,25 @@ export function paymentsRoutes(payments: PaymentsService, options: { webhookSecr
       handler: async (request) => ({ authorizationUrl: await payments.authorizationUrl(requirePrincipal(request), request.params.shopId) }),
     });
 
+    app.get('/api/v1/shops/:shopId/mercadopago', {
+      config: { access: providersAndAdmins },
+      schema: {
+        tags: ['payments'],
+        summary: 'Whether the shop’s MercadoPago account is linked (owner)',
+        params: z.object({ shopId: uuid }).strict(),
+        response: {
+          200: z.object({
+            configured: z.boolean().describe('BarberPro’s MercadoPago application is set up, so linking can start'),
+            status: z.enum(['unlinked', 'linked', 'revoked', 'refresh_failed']),
+            linkedAt: z.string().nullable().describe('Last time the link was made or its tokens renewed'),
+          }),
+          ...authErrors,
+          503: problemSchema,
+        },
+      },
+      handler: async (request) => payments.linkStatus(requirePrincipal(request), request.params.shopId),
+    });
+
     app.get('/api/v1/mercadopago/oauth/callback', {
       // Public: MercadoPago redirects the owner's browser here; the signed state says which shop.
       config: { access: PUBLIC },

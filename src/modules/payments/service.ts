@@ -152,6 +152,21 @@ export class PaymentsService {
     return this.mp.authorizationUrl({ clientId: linking.clientId, redirectUri: this.oauthRedirectUri(), state });
   }
 
+  /**
+   * Whether the shop can take deposits: its MercadoPago link and whether BarberPro's
+   * MercadoPago application is configured at all (without it no shop can link).
+   */
+  async linkStatus(principal: Principal, shopId: string): Promise<{ configured: boolean; status: 'unlinked' | 'linked' | 'revoked' | 'refresh_failed'; linkedAt: string | null }> {
+    if (!this.linking) throw problems.unavailable();
+    await this.linking.access.assertCanManage(principal, shopId);
+    const row = await this.repo.merchantLinkStatus(shopId);
+    return {
+      configured: Boolean(this.linking.clientId && this.linking.clientSecret),
+      status: row?.status ?? 'unlinked',
+      linkedAt: row ? (row.refreshed_at ?? row.linked_at).toISOString() : null,
+    };
+  }
+
   /** MercadoPago sends the owner back with a code: exchange it and keep the tokens sealed. */
   async completeLink(code: string, state: string): Promise<string> {
     const linking = this.requireLinking();

@@ -13,7 +13,7 @@ export interface Principal {
  * Who may call a route. Every route must declare it (the server refuses to start
  * otherwise); resource ownership (my booking, my shop) is then checked by the service.
  */
-export type Access = 'public' | 'metrics-scraper' | { roles: readonly Role[] };
+export type Access = 'public' | 'metrics-scraper' | 'alertmanager' | { roles: readonly Role[] };
 
 export const PUBLIC: Access = 'public';
 export const anyUser: Access = { roles: ['customer', 'provider', 'admin'] };
@@ -22,6 +22,8 @@ export const providersAndAdmins: Access = { roles: ['provider', 'admin'] };
 export const adminsOnly: Access = { roles: ['admin'] };
 /** Prometheus: a bearer token of its own (METRICS_TOKEN); admins may look too. */
 export const METRICS_SCRAPER: Access = 'metrics-scraper';
+/** Alertmanager's webhook: its own bearer token (ALERTMANAGER_WEBHOOK_TOKEN) and nobody else, admins included. */
+export const ALERTMANAGER: Access = 'alertmanager';
 
 export interface RouteAccess {
   method: string;
@@ -52,7 +54,7 @@ export type VerifyAccessToken = (token: string) => Promise<Principal | null>;
 /** Routes that plugins register for themselves (the docs UI); they serve public documentation only. */
 const PLUGIN_ROUTE_PREFIXES = ['/docs'];
 
-export function registerAccessControl(app: FastifyInstance, verify: VerifyAccessToken, metricsToken?: string): void {
+export function registerAccessControl(app: FastifyInstance, verify: VerifyAccessToken, metricsToken?: string, alertmanagerToken?: string): void {
   app.decorateRequest('principal', null);
   const table: RouteAccess[] = [];
   app.decorate('routeAccess', table);
@@ -72,9 +74,15 @@ export function registerAccessControl(app: FastifyInstance, verify: VerifyAccess
     const access = request.routeOptions.config.access;
     if (access === undefined) return; // 404 handler
     if (access === 'metrics-scraper' && metricsToken && safeEqual(request.headers.authorization ?? '', `Bearer ${metricsToken}`)) return;
+    if (access === 'alertmanager' && alertmanagerToken && safeEqual(request.headers.authorization ?? '', `Bearer ${alertmanagerToken}`)) return;
     const principal = await authenticate(request, verify);
     request.principal = principal;
     if (access === 'public') return;
+    if (access === 'alertmanager') {
+      // Without ALERTMANAGER_WEBHOOK_TOKEN nobody gets in; a user's token is not Alertmanager.
+      if (!principal) throw problems.unauthorized('Alertmanager debe enviar su token (ALERTMANAGER_WEBHOOK_TOKEN).');
+      throw problems.forbidden();
+    }
     if (access === 'metrics-scraper') {
       if (!principal) throw problems.unauthorized();
       if (principal.role !== 'admin') throw problems.forbidden();

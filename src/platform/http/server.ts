@@ -31,6 +31,8 @@ export interface ServerOptions {
   trustProxy?: boolean | number | string[];
   publicBaseUrl: string;
   metricsToken?: string | undefined;
+  /** Bearer token Alertmanager presents on its webhook. */
+  alertmanagerToken?: string | undefined;
   rateLimit: RateLimitSettings;
 }
 
@@ -69,7 +71,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   });
 
   registerErrorHandling(app);
-  registerAccessControl(app, options.verifyAccessToken, options.metricsToken);
+  registerAccessControl(app, options.verifyAccessToken, options.metricsToken, options.alertmanagerToken);
 
   await app.register(helmet, { global: true });
   await registerRateLimits(app, options.rateLimit);

@@ -10,6 +10,7 @@ export const JOB_NAMES = [
   'payments.reconcile',
   'invoices.issue',
   'webhooks.process',
+  'incidents.escalate',
 ] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 

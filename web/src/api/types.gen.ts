@@ -5,11 +5,20 @@ export interface ApiOperations {
   'GET /api/v1/admin/analytics/regional': { response: GetAdminAnalyticsRegionalResponse };
   'GET /api/v1/admin/analytics/rollups': { query: GetAdminAnalyticsRollupsQuery; response: GetAdminAnalyticsRollupsResponse };
   'GET /api/v1/admin/audit/verify': { response: GetAdminAuditVerifyResponse };
+  'GET /api/v1/admin/incidents': { query?: GetAdminIncidentsQuery; response: GetAdminIncidentsResponse };
+  'POST /api/v1/admin/incidents': { body: PostAdminIncidentsBody; response: PostAdminIncidentsResponse };
+  'GET /api/v1/admin/incidents/metrics': { query?: GetAdminIncidentsMetricsQuery; response: GetAdminIncidentsMetricsResponse };
+  'GET /api/v1/admin/incidents/{id}': { response: GetAdminIncidentsIdResponse };
+  'POST /api/v1/admin/incidents/{id}/acknowledge': { body: PostAdminIncidentsIdAcknowledgeBody; response: PostAdminIncidentsIdAcknowledgeResponse };
+  'POST /api/v1/admin/incidents/{id}/resolve': { body: PostAdminIncidentsIdResolveBody; response: PostAdminIncidentsIdResolveResponse };
   'GET /api/v1/admin/invoicing/health': { response: GetAdminInvoicingHealthResponse };
   'GET /api/v1/admin/ledger/check': { response: GetAdminLedgerCheckResponse };
   'GET /api/v1/admin/ledger/trial-balance': { response: GetAdminLedgerTrialBalanceResponse };
   'GET /api/v1/admin/ops/db-performance': { response: GetAdminOpsDbPerformanceResponse };
   'GET /api/v1/admin/ops/financial-documents': { response: GetAdminOpsFinancialDocumentsResponse };
+  'GET /api/v1/admin/ops/migrations': { response: GetAdminOpsMigrationsResponse };
+  'POST /api/v1/admin/ops/recovery': { body: PostAdminOpsRecoveryBody; response: PostAdminOpsRecoveryResponse };
+  'GET /api/v1/admin/ops/usage': { response: GetAdminOpsUsageResponse };
   'POST /api/v1/auth/login': { body: PostAuthLoginBody; response: PostAuthLoginResponse };
   'POST /api/v1/auth/logout': { body: PostAuthLogoutBody; response: unknown };
   'POST /api/v1/auth/refresh': { body: PostAuthRefreshBody; response: PostAuthRefreshResponse };
@@ -33,10 +42,12 @@ export interface ApiOperations {
   'GET /api/v1/me/notification-preferences': { response: GetMeNotificationPreferencesResponse };
   'PUT /api/v1/me/notification-preferences': { body: PutMeNotificationPreferencesBody; response: PutMeNotificationPreferencesResponse };
   'GET /api/v1/mercadopago/oauth/callback': { query: GetMercadopagoOauthCallbackQuery; response: GetMercadopagoOauthCallbackResponse };
+  'POST /api/v1/ops/alertmanager': { body: PostOpsAlertmanagerBody; response: PostOpsAlertmanagerResponse };
   'GET /api/v1/shops': { query?: GetShopsQuery; response: GetShopsResponse };
   'POST /api/v1/shops': { body: PostShopsBody; response: PostShopsResponse };
   'GET /api/v1/shops/{shopId}': { response: GetShopsShopIdResponse };
   'PATCH /api/v1/shops/{shopId}': { body: PatchShopsShopIdBody; response: PatchShopsShopIdResponse };
+  'GET /api/v1/shops/{shopId}/agenda': { query: GetShopsShopIdAgendaQuery; response: GetShopsShopIdAgendaResponse };
   'GET /api/v1/shops/{shopId}/availability': { query: GetShopsShopIdAvailabilityQuery; response: GetShopsShopIdAvailabilityResponse };
   'GET /api/v1/shops/{shopId}/barbers': { response: GetShopsShopIdBarbersResponse };
   'POST /api/v1/shops/{shopId}/barbers': { body: PostShopsShopIdBarbersBody; response: PostShopsShopIdBarbersResponse };
@@ -52,12 +63,14 @@ export interface ApiOperations {
   'GET /api/v1/shops/{shopId}/fiscal-settings': { response: GetShopsShopIdFiscalSettingsResponse };
   'PUT /api/v1/shops/{shopId}/fiscal-settings': { body: PutShopsShopIdFiscalSettingsBody; response: PutShopsShopIdFiscalSettingsResponse };
   'GET /api/v1/shops/{shopId}/invoices': { query?: GetShopsShopIdInvoicesQuery; response: GetShopsShopIdInvoicesResponse };
+  'GET /api/v1/shops/{shopId}/mercadopago': { response: GetShopsShopIdMercadopagoResponse };
   'GET /api/v1/shops/{shopId}/mercadopago/authorization': { response: GetShopsShopIdMercadopagoAuthorizationResponse };
   'GET /api/v1/shops/{shopId}/payouts': { query: GetShopsShopIdPayoutsQuery; response: GetShopsShopIdPayoutsResponse };
   'GET /api/v1/shops/{shopId}/reviews': { query?: GetShopsShopIdReviewsQuery; response: GetShopsShopIdReviewsResponse };
   'GET /api/v1/shops/{shopId}/services': { response: GetShopsShopIdServicesResponse };
   'POST /api/v1/shops/{shopId}/services': { body: PostShopsShopIdServicesBody; response: PostShopsShopIdServicesResponse };
   'PATCH /api/v1/shops/{shopId}/services/{serviceId}': { body: PatchShopsShopIdServicesServiceIdBody; response: PatchShopsShopIdServicesServiceIdResponse };
+  'GET /api/v1/shops/{shopId}/utilization': { query: GetShopsShopIdUtilizationQuery; response: GetShopsShopIdUtilizationResponse };
   'POST /api/v1/webhooks/mercadopago': { query?: PostWebhooksMercadopagoQuery; body: PostWebhooksMercadopagoBody; response: PostWebhooksMercadopagoResponse };
 }
 
@@ -144,6 +157,284 @@ firstBrokenSeq: (number | null)
  */
 reason: (("content" | "link") | null)
 detail: (string | null)
+}
+
+export interface GetAdminIncidentsQuery {
+status?: ("open" | "acknowledged" | "resolved")
+}
+
+export interface GetAdminIncidentsResponse {
+items: {
+id: string
+title: string
+/**
+ * The runbook’s classes: Critical < 5 min, High < 15 min, Medium < 1 h, Low < 24 h
+ */
+severity: ("critical" | "high" | "medium" | "low")
+status: ("open" | "acknowledged" | "resolved")
+openedAt: string
+acknowledgedAt: (string | null)
+resolvedAt: (string | null)
+/**
+ * Escalation levels paged so far (1 = DevOps Team)
+ */
+escalationLevel: number
+source: ("alertmanager" | "manual")
+/**
+ * resolvedAt − openedAt, once resolved
+ */
+mttrSeconds: (number | null)
+}[]
+}
+
+export interface PostAdminIncidentsBody {
+title: string
+/**
+ * The runbook’s classes: Critical < 5 min, High < 15 min, Medium < 1 h, Low < 24 h
+ */
+severity: ("critical" | "high" | "medium" | "low")
+description?: string
+}
+
+export interface PostAdminIncidentsResponse {
+id: string
+title: string
+/**
+ * The runbook’s classes: Critical < 5 min, High < 15 min, Medium < 1 h, Low < 24 h
+ */
+severity: ("critical" | "high" | "medium" | "low")
+status: ("open" | "acknowledged" | "resolved")
+openedAt: string
+acknowledgedAt: (string | null)
+resolvedAt: (string | null)
+/**
+ * Escalation levels paged so far (1 = DevOps Team)
+ */
+escalationLevel: number
+source: ("alertmanager" | "manual")
+/**
+ * resolvedAt − openedAt, once resolved
+ */
+mttrSeconds: (number | null)
+description: (string | null)
+/**
+ * When the condition began (the earliest alert’s startsAt); openedAt for manual incidents
+ */
+detectedAt: string
+/**
+ * acknowledgedAt − openedAt
+ */
+mttaSeconds: (number | null)
+resolvedVia: (("alert" | "operator") | null)
+resolutionNote: (string | null)
+nextEscalation: ({
+level: number
+target: string
+dueAt: string
+} | null)
+timeline: {
+at: string
+kind: string
+detail: string
+}[]
+}
+
+export interface GetAdminIncidentsMetricsQuery {
+days?: number
+}
+
+export interface GetAdminIncidentsMetricsResponse {
+days: number
+/**
+ * Incidents opened in the window
+ */
+count: number
+bySeverity: {
+critical: number
+high: number
+medium: number
+low: number
+}
+/**
+ * Mean time to resolve of those resolved; null when none
+ */
+mttrSeconds: (number | null)
+/**
+ * Mean time to acknowledge of those acknowledged; null when none
+ */
+mttaSeconds: (number | null)
+/**
+ * Mean time from the condition starting to the incident opening (Alertmanager incidents)
+ */
+mttdSeconds: (number | null)
+resolved: number
+/**
+ * Resolved because Alertmanager reported the condition gone
+ */
+autoResolved: number
+details: {
+critical: {
+count: number
+resolved: number
+mttrSeconds: (number | null)
+mttaSeconds: (number | null)
+}
+high: {
+count: number
+resolved: number
+mttrSeconds: (number | null)
+mttaSeconds: (number | null)
+}
+medium: {
+count: number
+resolved: number
+mttrSeconds: (number | null)
+mttaSeconds: (number | null)
+}
+low: {
+count: number
+resolved: number
+mttrSeconds: (number | null)
+mttaSeconds: (number | null)
+}
+}
+}
+
+export interface GetAdminIncidentsIdResponse {
+id: string
+title: string
+/**
+ * The runbook’s classes: Critical < 5 min, High < 15 min, Medium < 1 h, Low < 24 h
+ */
+severity: ("critical" | "high" | "medium" | "low")
+status: ("open" | "acknowledged" | "resolved")
+openedAt: string
+acknowledgedAt: (string | null)
+resolvedAt: (string | null)
+/**
+ * Escalation levels paged so far (1 = DevOps Team)
+ */
+escalationLevel: number
+source: ("alertmanager" | "manual")
+/**
+ * resolvedAt − openedAt, once resolved
+ */
+mttrSeconds: (number | null)
+description: (string | null)
+/**
+ * When the condition began (the earliest alert’s startsAt); openedAt for manual incidents
+ */
+detectedAt: string
+/**
+ * acknowledgedAt − openedAt
+ */
+mttaSeconds: (number | null)
+resolvedVia: (("alert" | "operator") | null)
+resolutionNote: (string | null)
+nextEscalation: ({
+level: number
+target: string
+dueAt: string
+} | null)
+timeline: {
+at: string
+kind: string
+detail: string
+}[]
+}
+
+export interface PostAdminIncidentsIdAcknowledgeBody {
+note?: string
+}
+
+export interface PostAdminIncidentsIdAcknowledgeResponse {
+id: string
+title: string
+/**
+ * The runbook’s classes: Critical < 5 min, High < 15 min, Medium < 1 h, Low < 24 h
+ */
+severity: ("critical" | "high" | "medium" | "low")
+status: ("open" | "acknowledged" | "resolved")
+openedAt: string
+acknowledgedAt: (string | null)
+resolvedAt: (string | null)
+/**
+ * Escalation levels paged so far (1 = DevOps Team)
+ */
+escalationLevel: number
+source: ("alertmanager" | "manual")
+/**
+ * resolvedAt − openedAt, once resolved
+ */
+mttrSeconds: (number | null)
+description: (string | null)
+/**
+ * When the condition began (the earliest alert’s startsAt); openedAt for manual incidents
+ */
+detectedAt: string
+/**
+ * acknowledgedAt − openedAt
+ */
+mttaSeconds: (number | null)
+resolvedVia: (("alert" | "operator") | null)
+resolutionNote: (string | null)
+nextEscalation: ({
+level: number
+target: string
+dueAt: string
+} | null)
+timeline: {
+at: string
+kind: string
+detail: string
+}[]
+}
+
+export interface PostAdminIncidentsIdResolveBody {
+note: string
+}
+
+export interface PostAdminIncidentsIdResolveResponse {
+id: string
+title: string
+/**
+ * The runbook’s classes: Critical < 5 min, High < 15 min, Medium < 1 h, Low < 24 h
+ */
+severity: ("critical" | "high" | "medium" | "low")
+status: ("open" | "acknowledged" | "resolved")
+openedAt: string
+acknowledgedAt: (string | null)
+resolvedAt: (string | null)
+/**
+ * Escalation levels paged so far (1 = DevOps Team)
+ */
+escalationLevel: number
+source: ("alertmanager" | "manual")
+/**
+ * resolvedAt − openedAt, once resolved
+ */
+mttrSeconds: (number | null)
+description: (string | null)
+/**
+ * When the condition began (the earliest alert’s startsAt); openedAt for manual incidents
+ */
+detectedAt: string
+/**
+ * acknowledgedAt − openedAt
+ */
+mttaSeconds: (number | null)
+resolvedVia: (("alert" | "operator") | null)
+resolutionNote: (string | null)
+nextEscalation: ({
+level: number
+target: string
+dueAt: string
+} | null)
+timeline: {
+at: string
+kind: string
+detail: string
+}[]
 }
 
 export interface GetAdminInvoicingHealthResponse {
@@ -381,6 +672,49 @@ id: string
 ageMinutes: number
 }[]
 }
+}
+
+export interface GetAdminOpsMigrationsResponse {
+applied: {
+name: string
+appliedAt: string
+}[]
+}
+
+export interface PostAdminOpsRecoveryBody {
+dryRun: boolean
+/**
+ * @minItems 1
+ * @maxItems 4
+ */
+actions?: [("dead-letters" | "expired-holds" | "invoices" | "payments")]|[("dead-letters" | "expired-holds" | "invoices" | "payments"), ("dead-letters" | "expired-holds" | "invoices" | "payments")]|[("dead-letters" | "expired-holds" | "invoices" | "payments"), ("dead-letters" | "expired-holds" | "invoices" | "payments"), ("dead-letters" | "expired-holds" | "invoices" | "payments")]|[("dead-letters" | "expired-holds" | "invoices" | "payments"), ("dead-letters" | "expired-holds" | "invoices" | "payments"), ("dead-letters" | "expired-holds" | "invoices" | "payments"), ("dead-letters" | "expired-holds" | "invoices" | "payments")]
+/**
+ * Record each action done on this incident’s timeline
+ */
+incidentId?: string
+}
+
+export interface PostAdminOpsRecoveryResponse {
+dryRun: boolean
+actions: {
+action: ("dead-letters" | "expired-holds" | "invoices" | "payments")
+found: number
+done: number
+detail: string
+}[]
+}
+
+export interface GetAdminOpsUsageResponse {
+measuredAt: string
+databaseBytes: number
+users: {
+customer: number
+provider: number
+admin: number
+}
+activeCustomers30d: number
+bookingsCreated30d: number
+paymentsApproved30d: number
 }
 
 export interface PostAuthLoginBody {
@@ -1219,6 +1553,59 @@ linked: true
 shopId: string
 }
 
+export interface PostOpsAlertmanagerBody {
+version: "4"
+groupKey: string
+truncatedAlerts?: number
+status: ("firing" | "resolved")
+receiver: string
+groupLabels?: {
+[k: string]: string | undefined
+}
+commonLabels?: {
+[k: string]: string | undefined
+}
+commonAnnotations?: {
+[k: string]: string | undefined
+}
+externalURL?: string
+/**
+ * @minItems 1
+ * @maxItems 1000
+ */
+alerts: [{
+status: ("firing" | "resolved")
+labels: {
+[k: string]: string | undefined
+}
+annotations?: {
+[k: string]: string | undefined
+}
+startsAt: string
+endsAt?: string
+generatorURL?: string
+fingerprint: string
+}, ...({
+status: ("firing" | "resolved")
+labels: {
+[k: string]: string | undefined
+}
+annotations?: {
+[k: string]: string | undefined
+}
+startsAt: string
+endsAt?: string
+generatorURL?: string
+fingerprint: string
+})[]]
+}
+
+export interface PostOpsAlertmanagerResponse {
+action: ("opened" | "updated" | "resolved" | "ignored")
+incidentId: (string | null)
+reason?: string
+}
+
 export interface GetShopsQuery {
 city?: string
 region?: string
@@ -1536,6 +1923,89 @@ active: boolean
  * Services this barber performs; empty means all
  */
 serviceIds: string[]
+}[]
+}
+
+export interface GetShopsShopIdAgendaQuery {
+from: string
+to: string
+barberId?: string
+}
+
+export interface GetShopsShopIdAgendaResponse {
+shopId: string
+timezone: string
+from: string
+to: string
+barbers: {
+id: string
+displayName: string
+}[]
+days: {
+date: string
+barberId: string
+/**
+ * Working time: weekly hours minus breaks, or the date override
+ */
+working: {
+/**
+ * ISO-8601 with the shop’s UTC offset
+ */
+start: string
+end: string
+}[]
+breaks: {
+/**
+ * ISO-8601 with the shop’s UTC offset
+ */
+start: string
+end: string
+}[]
+/**
+ * A date override decided this day
+ */
+override: boolean
+}[]
+timeOff: {
+/**
+ * ISO-8601 with the shop’s UTC offset
+ */
+start: string
+end: string
+id: string
+barberId: string
+reason: string
+}[]
+bookings: {
+/**
+ * ISO-8601 with the shop’s UTC offset
+ */
+start: string
+end: string
+id: string
+barberId: string
+/**
+ * pending = a hold waiting for the deposit
+ */
+status: ("pending" | "confirmed" | "completed" | "no_show")
+serviceName: string
+customerFirstName: string
+price: {
+/**
+ * Integer centavos
+ */
+amountCents: number
+currency: "ARS"
+}
+deposit: {
+/**
+ * Integer centavos
+ */
+amountCents: number
+currency: "ARS"
+}
+holdExpiresAt: (string | null)
+note: string
 }[]
 }
 
@@ -2054,6 +2524,18 @@ pageSize: number
 total: number
 }
 
+export interface GetShopsShopIdMercadopagoResponse {
+/**
+ * BarberPro’s MercadoPago application is set up, so linking can start
+ */
+configured: boolean
+status: ("unlinked" | "linked" | "revoked" | "refresh_failed")
+/**
+ * Last time the link was made or its tokens renewed
+ */
+linkedAt: (string | null)
+}
+
 export interface GetShopsShopIdMercadopagoAuthorizationResponse {
 authorizationUrl: string
 }
@@ -2296,6 +2778,85 @@ currency: "ARS"
 bufferBeforeMinutes: number
 bufferAfterMinutes: number
 active: boolean
+}
+
+export interface GetShopsShopIdUtilizationQuery {
+from: string
+to: string
+}
+
+export interface GetShopsShopIdUtilizationResponse {
+shopId: string
+timezone: string
+from: string
+to: string
+/**
+ * The runbook’s optimal range (75–85%)
+ */
+band: {
+low: number
+high: number
+}
+barbers: {
+id: string
+displayName: string
+/**
+ * Working time minus time off
+ */
+availableMinutes: number
+/**
+ * Confirmed, completed and no-show bookings inside the available time
+ */
+bookedMinutes: number
+/**
+ * booked / available; null without available time
+ */
+ratio: (number | null)
+}[]
+days: {
+date: string
+/**
+ * Working time minus time off
+ */
+availableMinutes: number
+/**
+ * Confirmed, completed and no-show bookings inside the available time
+ */
+bookedMinutes: number
+/**
+ * booked / available; null without available time
+ */
+ratio: (number | null)
+barbers: {
+barberId: string
+/**
+ * Working time minus time off
+ */
+availableMinutes: number
+/**
+ * Confirmed, completed and no-show bookings inside the available time
+ */
+bookedMinutes: number
+/**
+ * booked / available; null without available time
+ */
+ratio: (number | null)
+}[]
+}[]
+total: {
+/**
+ * Working time minus time off
+ */
+availableMinutes: number
+/**
+ * Confirmed, completed and no-show bookings inside the available time
+ */
+bookedMinutes: number
+/**
+ * booked / available; null without available time
+ */
+ratio: (number | null)
+}
 }
 
 export interface PostWebhooksMercadopagoQuery {
