@@ -183,6 +183,16 @@ describe.skipIf(!e2eAvailable())('customer web app on a phone', { timeout: 60_00
     expect(summary).not.toContain(`${time} h`);
     expect(chosen).toContain(summary.match(/(\d\d:\d\d) h/)![1]);
     await screenshot(loser, 'customer-11-alternative-held');
+
+    // Changing their mind: the hold is released from "Mis turnos".
+    await loser.getByRole('link', { name: 'Ver mis turnos' }).click();
+    const held = loser.getByRole('region', { name: 'Próximos' }).getByRole('listitem', { name: `${HAIRCUT} en ${SHOP}` });
+    await held.getByRole('button', { name: 'Cancelar turno' }).click();
+    await held.getByRole('button', { name: 'Sí, cancelar el turno' }).click();
+    const cancelled = loser.getByRole('region', { name: 'Anteriores' }).getByRole('listitem', { name: `${HAIRCUT} en ${SHOP}` });
+    await cancelled.getByText('Cancelado por vos').waitFor();
+    expect(await loser.getByRole('region', { name: 'Próximos' }).getByRole('listitem').count()).toBe(0);
+    await screenshot(loser, 'customer-12-hold-cancelled');
     await Promise.all(contexts.map((c) => c.close()));
   });
 
@@ -191,7 +201,17 @@ describe.skipIf(!e2eAvailable())('customer web app on a phone', { timeout: 60_00
     await page.goto('/mis-turnos');
     const card = page.getByRole('listitem', { name: `${HAIRCUT} en ${SHOP}` });
     await card.waitFor();
-    await screenshot(page, 'customer-12-my-bookings');
+
+    // Reschedule to the first other free time with the same barber.
+    await card.getByRole('button', { name: 'Reprogramar' }).click();
+    const newSlot = card.getByRole('group', { name: 'Horario' }).getByRole('button').first();
+    await newSlot.waitFor();
+    const newTime = (await newSlot.textContent())!.trim();
+    await newSlot.click();
+    await screenshot(page, 'customer-13-reschedule');
+    await card.getByRole('button', { name: /^Pasar al/ }).click();
+    await expect.poll(() => card.textContent()).toContain(`${newTime} h`);
+    await screenshot(page, 'customer-14-my-bookings');
 
     const [ics] = await Promise.all([page.waitForEvent('download'), card.getByRole('button', { name: 'Agregar al calendario' }).click()]);
     expect(ics.suggestedFilename()).toMatch(/\.ics$/);
@@ -199,6 +219,7 @@ describe.skipIf(!e2eAvailable())('customer web app on a phone', { timeout: 60_00
     expect(calendar).toContain('BEGIN:VCALENDAR');
     expect(calendar).toContain(`UID:booking-${bookingId}@barberpro.ar`);
     expect(calendar).toContain(`SUMMARY:${HAIRCUT} en ${SHOP}`);
+    expect(calendar).toContain('SEQUENCE:1'); // the rescheduled version of the event
 
     // After the visit. The server runs on the real clock, so the visit is moved a week into
     // the past (nothing else is booked then) and the shop marks it done through its API.
@@ -223,7 +244,7 @@ describe.skipIf(!e2eAvailable())('customer web app on a phone', { timeout: 60_00
 
     await done.getByLabel('5 estrellas').check();
     await done.getByLabel('Comentario (opcional)').fill('Excelente corte, muy puntual.');
-    await screenshot(page, 'customer-13-review');
+    await screenshot(page, 'customer-15-review');
     await done.getByRole('button', { name: 'Enviar opinión' }).click();
     await done.getByText('Ya dejaste tu opinión. ¡Gracias!').waitFor();
 
@@ -231,7 +252,7 @@ describe.skipIf(!e2eAvailable())('customer web app on a phone', { timeout: 60_00
     expect(pdf.suggestedFilename()).toMatch(/\.pdf$/);
     const bytes = await readFile((await pdf.path())!);
     expect(bytes.subarray(0, 4).toString('latin1')).toBe('%PDF');
-    await screenshot(page, 'customer-14-reviewed');
+    await screenshot(page, 'customer-16-reviewed');
 
     await newcomerContext.close();
 
@@ -241,7 +262,7 @@ describe.skipIf(!e2eAvailable())('customer web app on a phone', { timeout: 60_00
     const visitor = await visitorContext.newPage();
     await visitor.goto(`/barberias/${shopId}`);
     await visitor.getByText('Excelente corte, muy puntual.').waitFor();
-    await screenshot(visitor, 'customer-15-shop-review');
+    await screenshot(visitor, 'customer-17-shop-review');
     await visitorContext.close();
   });
 });

@@ -8,20 +8,23 @@ import { STATUS_LABELS, downloadFile, type Booking } from './shared';
 
 /** How often a booking waiting for MercadoPago's notification is read again. */
 const PAYMENT_POLL_MS = 1_500;
+/** How often an unpaid hold is read again otherwise (the shop may confirm it, or it expires). */
+const HOLD_POLL_MS = 15_000;
 
-export function useBooking(id: string | undefined) {
+export function useBooking(id: string | undefined, awaitingPayment = false) {
   return useQuery({
     queryKey: ['booking', id],
     queryFn: () => api('GET /api/v1/bookings/{id}', { params: { id: id! } }),
     enabled: Boolean(id),
     // A hold turns confirmed when MercadoPago's webhook lands (or expires): keep looking.
-    refetchInterval: (query) => (query.state.data?.status === 'pending' ? PAYMENT_POLL_MS : false),
+    refetchInterval: (query) => (query.state.data?.status === 'pending' ? (awaitingPayment ? PAYMENT_POLL_MS : HOLD_POLL_MS) : false),
   });
 }
 
 export function BookingPage() {
   const { id } = useParams();
-  const booking = useBooking(id);
+  const [params] = useSearchParams();
+  const booking = useBooking(id, params.get('pago') === 'aprobado' || params.get('pago') === 'pendiente');
   if (booking.isPending) return <Loading label="Cargando tu turno…" />;
   if (booking.isError) return <ErrorState error={booking.error} onRetry={() => void booking.refetch()} />;
   return <BookingStatus booking={booking.data} onExpired={() => void booking.refetch()} />;

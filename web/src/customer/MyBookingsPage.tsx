@@ -100,7 +100,7 @@ function BookingCard({ booking }: { booking: Booking }) {
           </Link>
         ) : null}
         {booking.status === 'confirmed' ? <CalendarButton booking={booking} /> : null}
-        {upcoming && booking.status === 'confirmed' ? (
+        {upcoming ? (
           <>
             <button type="button" className="button secondary" aria-expanded={panel === 'reschedule'} onClick={() => setPanel(panel === 'reschedule' ? 'none' : 'reschedule')}>
               Reprogramar
