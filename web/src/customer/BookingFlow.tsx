@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
 import { api } from '../api/client';
 import { useAuth } from '../auth/session';
@@ -30,6 +30,15 @@ function Flow({ shop }: { shop: Shop }) {
   const start = params.get('hora') ?? undefined;
   const step = !service ? 0 : !barber ? 1 : !start ? 2 : 3;
 
+  // Each step replaces the last one in place: move focus to its heading so keyboard and
+  // screen-reader users continue from the new step, not from a button that disappeared.
+  const stepHeading = useRef<HTMLHeadingElement>(null);
+  const shownStep = useRef(step);
+  useEffect(() => {
+    if (shownStep.current !== step) stepHeading.current?.focus();
+    shownStep.current = step;
+  }, [step]);
+
   function choose(changes: Record<string, string | null>) {
     const next = new URLSearchParams(params);
     for (const [k, v] of Object.entries(changes)) {
@@ -59,7 +68,7 @@ function Flow({ shop }: { shop: Shop }) {
         ))}
       </ol>
       <section className="card step-card" aria-labelledby="step-title">
-        <h2 id="step-title">
+        <h2 id="step-title" ref={stepHeading} tabIndex={-1}>
           Paso {step + 1} de 4: {STEPS[step]}
         </h2>
         {step === 0 ? (
