@@ -80,7 +80,7 @@ describe.skipIf(!e2eAvailable())('customer web app on a phone', { timeout: 60_00
     // Step 3: the first free slot of the first day with any.
     await page.getByRole('heading', { name: 'Paso 3 de 4: Día y horario' }).waitFor();
     // Keyboard and screen-reader users continue from the new step's heading.
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Paso 3 de 4: Día y horario');
+    expect(await page.locator(':focus').textContent()).toBe('Paso 3 de 4: Día y horario');
     const slot = page.getByRole('group', { name: 'Horario' }).getByRole('button').first();
     await slot.waitFor();
     const time = (await slot.textContent())!.trim();

@@ -110,7 +110,8 @@ function BookingCard({ booking }: { booking: Booking }) {
             </button>
           </>
         ) : null}
-        {booking.status === 'completed' ? <InvoiceButton booking={booking} /> : null}
+        {/* The deposit is invoiced when it is paid; the visit itself, by the shop. */}
+        {booking.status === 'completed' || (booking.status === 'confirmed' && booking.deposit.amountCents > 0) ? <InvoiceButton booking={booking} /> : null}
       </div>
       {panel === 'cancel' ? <CancelPanel booking={booking} onDone={() => setPanel('none')} /> : null}
       {panel === 'reschedule' ? <ReschedulePanel booking={booking} onDone={() => setPanel('none')} /> : null}

@@ -107,7 +107,7 @@ function Reviews({ shop }: { shop: Shop }) {
           {reviews.data.items.map((r) => (
             <li key={r.id} className="card">
               <p>
-                <span className="stars" aria-label={`${r.rating} de 5 estrellas`}>
+                <span className="stars" role="img" aria-label={`${r.rating} de 5 estrellas`}>
                   {'★'.repeat(r.rating)}
                   {'☆'.repeat(5 - r.rating)}
                 </span>{' '}
