@@ -156,7 +156,33 @@ describe.skipIf(!e2eAvailable())('customer web app on a phone', { timeout: 60_00
       await page.getByRole('button', { name: /^Facundo/ }).click();
       await page.getByRole('group', { name: 'Horario' }).getByRole('button').first().waitFor();
     };
-    await Promise.all([reachSlots(winner), reachSlots(loser)]);
+    // The loser's availability answers slowly, to see the step while its slots load: placeholders
+    // hold the space, and nothing on the page moves when the slots arrive.
+    let releaseAvailability = () => {};
+    const availabilityHeld = new Promise<void>((resolve) => (releaseAvailability = resolve));
+    await loser.route('**/api/v1/shops/*/availability?*', async (route) => {
+      await availabilityHeld;
+      await route.continue();
+    });
+    const reachLoading = async (page: Page) => {
+      await page.goto(`/barberias/${shopId}`);
+      await page.getByRole('link', { name: `Reservar ${HAIRCUT}` }).click();
+      await page.getByRole('button', { name: /^Facundo/ }).click();
+    };
+    await Promise.all([reachSlots(winner), reachLoading(loser)]);
+    await loser.getByText('Buscando horarios libres…').waitFor();
+    const boxes = () => Promise.all(['.day-strip', '.slot-area', '.slot-grid'].map((selector) => loser.locator(selector).boundingBox()));
+    const [stripWhileLoading, areaWhileLoading, gridWhileLoading] = await boxes();
+    // No day is picked before availability says which ones have room (the pick would jump).
+    expect(await loser.getByRole('group', { name: 'Día' }).getByRole('button', { pressed: true }).count()).toBe(0);
+    await screenshot(loser, 'customer-10-slots-loading');
+    releaseAvailability();
+    await loser.getByRole('group', { name: 'Horario' }).getByRole('button').first().waitFor();
+    const [stripLoaded, areaLoaded, gridLoaded] = await boxes();
+    expect(stripLoaded).toEqual(stripWhileLoading);
+    expect(areaLoaded!.y).toBe(areaWhileLoading!.y);
+    expect(gridLoaded!.y).toBe(gridWhileLoading!.y);
+    await loser.unroute('**/api/v1/shops/*/availability?*');
     const time = (await winner.getByRole('group', { name: 'Horario' }).getByRole('button').first().textContent())!.trim();
     for (const page of [winner, loser]) await page.getByRole('group', { name: 'Horario' }).getByRole('button', { name: time, exact: true }).click();
     const reserve = (page: Page) => page.getByRole('button', { name: 'Reservar y pagar la seña de $ 3.000,00' });
@@ -172,7 +198,7 @@ describe.skipIf(!e2eAvailable())('customer web app on a phone', { timeout: 60_00
     await alternatives.first().waitFor();
     expect(await alternatives.count()).toBeGreaterThan(0);
     expect(await alternatives.count()).toBeLessThanOrEqual(5);
-    await screenshot(loser, 'customer-10-race-lost');
+    await screenshot(loser, 'customer-11-race-lost');
     const chosen = (await alternatives.first().textContent())!;
     expect(chosen).toContain('con Facundo');
     await alternatives.first().click();
@@ -184,7 +210,7 @@ describe.skipIf(!e2eAvailable())('customer web app on a phone', { timeout: 60_00
     expect(summary).toContain('Esperando la seña');
     expect(summary).not.toContain(`${time} h`);
     expect(chosen).toContain(summary.match(/(\d\d:\d\d) h/)![1]);
-    await screenshot(loser, 'customer-11-alternative-held');
+    await screenshot(loser, 'customer-12-alternative-held');
 
     // Changing their mind: the hold is released from "Mis turnos".
     await loser.getByRole('link', { name: 'Ver mis turnos' }).click();
@@ -194,7 +220,7 @@ describe.skipIf(!e2eAvailable())('customer web app on a phone', { timeout: 60_00
     const cancelled = loser.getByRole('region', { name: 'Anteriores' }).getByRole('listitem', { name: `${HAIRCUT} en ${SHOP}` });
     await cancelled.getByText('Cancelado por vos').waitFor();
     expect(await loser.getByRole('region', { name: 'Próximos' }).getByRole('listitem').count()).toBe(0);
-    await screenshot(loser, 'customer-12-hold-cancelled');
+    await screenshot(loser, 'customer-13-hold-cancelled');
     await Promise.all(contexts.map((c) => c.close()));
   });
 
@@ -210,10 +236,10 @@ describe.skipIf(!e2eAvailable())('customer web app on a phone', { timeout: 60_00
     await newSlot.waitFor();
     const newTime = (await newSlot.textContent())!.trim();
     await newSlot.click();
-    await screenshot(page, 'customer-13-reschedule');
+    await screenshot(page, 'customer-14-reschedule');
     await card.getByRole('button', { name: /^Pasar al/ }).click();
     await expect.poll(() => card.textContent()).toContain(`${newTime} h`);
-    await screenshot(page, 'customer-14-my-bookings');
+    await screenshot(page, 'customer-15-my-bookings');
 
     const [ics] = await Promise.all([page.waitForEvent('download'), card.getByRole('button', { name: 'Agregar al calendario' }).click()]);
     expect(ics.suggestedFilename()).toMatch(/\.ics$/);
@@ -246,7 +272,7 @@ describe.skipIf(!e2eAvailable())('customer web app on a phone', { timeout: 60_00
 
     await done.getByLabel('5 estrellas').check();
     await done.getByLabel('Comentario (opcional)').fill('Excelente corte, muy puntual.');
-    await screenshot(page, 'customer-15-review');
+    await screenshot(page, 'customer-16-review');
     await done.getByRole('button', { name: 'Enviar opinión' }).click();
     await done.getByText('Ya dejaste tu opinión. ¡Gracias!').waitFor();
 
@@ -254,7 +280,7 @@ describe.skipIf(!e2eAvailable())('customer web app on a phone', { timeout: 60_00
     expect(pdf.suggestedFilename()).toMatch(/\.pdf$/);
     const bytes = await readFile((await pdf.path())!);
     expect(bytes.subarray(0, 4).toString('latin1')).toBe('%PDF');
-    await screenshot(page, 'customer-16-reviewed');
+    await screenshot(page, 'customer-17-reviewed');
 
     await newcomerContext.close();
 
@@ -264,7 +290,7 @@ describe.skipIf(!e2eAvailable())('customer web app on a phone', { timeout: 60_00
     const visitor = await visitorContext.newPage();
     await visitor.goto(`/barberias/${shopId}`);
     await visitor.getByText('Excelente corte, muy puntual.').waitFor();
-    await screenshot(visitor, 'customer-17-shop-review');
+    await screenshot(visitor, 'customer-18-shop-review');
     await visitorContext.close();
   });
 });

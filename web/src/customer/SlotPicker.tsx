@@ -71,8 +71,9 @@ export function SlotPicker({
   }, [availability.data, timezone, excludeStart]);
 
   const firstFreeDay = days.find((d) => (byDay.get(d)?.length ?? 0) > 0);
-  const shownDay = day ?? (availability.data ? firstFreeDay : undefined) ?? days[0]!;
-  const slots = byDay.get(shownDay) ?? [];
+  // No day is picked for the customer until availability says which ones have room.
+  const shownDay = day ?? (availability.data ? (firstFreeDay ?? days[0]!) : undefined);
+  const slots = (shownDay && byDay.get(shownDay)) || [];
   const loading = availability.isPending;
 
   return (
@@ -99,7 +100,7 @@ export function SlotPicker({
       <div className="slot-area" aria-busy={loading} aria-live="polite">
         {loading ? (
           <>
-            <p className="muted">Buscando horarios libres…</p>
+            <p className="muted slot-caption">Buscando horarios libres…</p>
             <div className="slot-grid" aria-hidden="true">
               {Array.from({ length: SKELETON_SLOTS }, (_, i) => (
                 <span key={i} className="slot-button skeleton" />
@@ -112,7 +113,7 @@ export function SlotPicker({
           <p className="state">{firstFreeDay ? 'No quedan horarios libres este día. Elegí otro.' : 'No hay horarios libres en las próximas dos semanas.'}</p>
         ) : (
           <>
-            <p className="muted">Horarios libres del {formatDay(shownDay, 'long')} (hora de la barbería)</p>
+            <p className="muted slot-caption">Horarios libres del {formatDay(shownDay!, 'long')} (hora de la barbería)</p>
             <div className="slot-grid" role="group" aria-label="Horario">
               {slots.map((slot) => {
                 const selected = selectedStart !== undefined && new Date(selectedStart).getTime() === new Date(slot.start).getTime();
