@@ -22,6 +22,11 @@ export interface ShopSearch {
 }
 
 export type ShopSearchRow = Shop & { price_from: number | null };
+export interface CityRow {
+  city: string;
+  province: string;
+  shops: number;
+}
 export type BarberWithServices = Barber & { service_ids: string[] };
 
 function likePattern(text: string): string {
@@ -71,6 +76,26 @@ export class CatalogRepository {
       .offset((search.page - 1) * search.pageSize)
       .execute();
     return { rows: rows as ShopSearchRow[], total: Number(total) };
+  }
+
+  /**
+   * Cities with open shops. Search matches cities case-insensitively, so they are grouped the
+   * same way and shown with the spelling most of their shops use.
+   */
+  async listCities(): Promise<CityRow[]> {
+    const rows = await this.db
+      .selectFrom('shops')
+      .where('active', '=', true)
+      .select([
+        sql<string>`mode() within group (order by city)`.as('city'),
+        sql<string>`mode() within group (order by province)`.as('province'),
+        (eb) => eb.fn.countAll<number>().as('shops'),
+      ])
+      .groupBy(sql`lower(city)`)
+      .orderBy(sql`count(*) desc`)
+      .orderBy(sql`lower(city)`)
+      .execute();
+    return rows.map((r) => ({ city: r.city, province: r.province, shops: Number(r.shops) }));
   }
 
   findShop(shopId: string, db: Kysely<DB> | Transaction<DB> = this.db): Promise<Shop | undefined> {

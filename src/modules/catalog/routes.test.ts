@@ -193,6 +193,30 @@ describe('GET /api/v1/shops (search)', () => {
   });
 });
 
+describe('GET /api/v1/cities', () => {
+  it('lists each city with open shops once, case-insensitively, with its usual spelling and shop count, and every city it lists finds shops', async () => {
+    await createShopFixture(ctx, { city: 'Bahía Blanca', province: 'Buenos Aires', region: 'Pampeana' });
+    await createShopFixture(ctx, { city: 'Bahía Blanca', province: 'Buenos Aires', region: 'Pampeana' });
+    await createShopFixture(ctx, { city: 'BAHÍA BLANCA', province: 'Buenos Aires', region: 'Pampeana' });
+    const closed = await createShopFixture(ctx, { city: 'Ushuaia', province: 'Tierra del Fuego', region: 'Patagonia' });
+    await ctx.database.db.updateTable('shops').set({ active: false }).where('id', '=', closed.shopId).execute();
+
+    const res = await call('GET', '/api/v1/cities');
+    expect(res.statusCode).toBe(200);
+    const { items } = json<{ items: Array<{ city: string; province: string; shops: number }> }>(res);
+    expect(items.find((c) => c.city.toLowerCase() === 'bahía blanca')).toEqual({ city: 'Bahía Blanca', province: 'Buenos Aires', shops: 3 });
+    expect(items.filter((c) => c.city.toLowerCase() === 'bahía blanca')).toHaveLength(1);
+    expect(items.map((c) => c.city)).not.toContain('Ushuaia');
+    // Most shops first, so the busiest cities lead the list.
+    expect(items.map((c) => c.shops)).toEqual([...items.map((c) => c.shops)].sort((a, b) => b - a));
+    for (const { city, shops } of items) expect((await search(`city=${encodeURIComponent(city)}`)).total).toBe(shops);
+  });
+
+  it('refuses unknown parameters', async () => {
+    expectProblem(await call('GET', '/api/v1/cities?x=1'), 400, 'validation_failed');
+  });
+});
+
 describe('GET /api/v1/shops/{shopId}', () => {
   it('shows the public shop with its active services, active barbers and booking policies', async () => {
     const shop = await shopIn({

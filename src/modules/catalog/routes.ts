@@ -6,6 +6,7 @@ import {
   barberBody,
   barberParams,
   barberSchema,
+  citiesSchema,
   createShopBody,
   overrideBody,
   overrideSchema,
@@ -38,6 +39,17 @@ export function catalogRoutes(catalog: CatalogService): FastifyPluginAsyncZod {
         response: { 200: searchResultSchema, 400: problemSchema },
       },
       handler: async (request) => catalog.search(request.query),
+    });
+
+    app.get('/api/v1/cities', {
+      config: { access: PUBLIC, sharedCacheSeconds: CATALOG_CACHE_TTL_SECONDS },
+      schema: {
+        tags: ['catalog'],
+        summary: 'Cities with open shops, the most shops first (what search by city can find)',
+        querystring: z.object({}).strict(),
+        response: { 200: citiesSchema },
+      },
+      handler: async () => catalog.cities(),
     });
 
     app.get('/api/v1/shops/:shopId', {

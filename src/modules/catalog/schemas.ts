@@ -62,6 +62,16 @@ export const shopSummarySchema = z.object({
   priceFrom: moneySchema.nullable(),
 });
 
+export const citiesSchema = z.object({
+  items: z.array(
+    z.object({
+      city: z.string(),
+      province: z.string(),
+      shops: z.number().int().describe('Open shops in this city'),
+    }),
+  ),
+});
+
 export const searchResultSchema = z.object({
   items: z.array(shopSummarySchema),
   page: z.number().int(),

@@ -156,6 +156,13 @@ export class CatalogService {
     return { items: rows.map((r: ShopSearchRow) => toShopSummary(r)), page: search.page, pageSize: search.pageSize, total };
   }
 
+  /** The cities to search in; cached with search results, which change on the same events. */
+  async cities() {
+    const read = async () => ({ items: await this.repo.listCities() });
+    if (!this.cache) return read();
+    return this.cache.readThrough('search', SEARCH_SCOPE, 'cities', CATALOG_CACHE_TTL_SECONDS, read);
+  }
+
   async getShop(shopId: string) {
     if (!this.cache) return this.getShopUncached(shopId);
     return this.cache.readThrough('shop', shopScope(shopId), 'detail', CATALOG_CACHE_TTL_SECONDS, () => this.getShopUncached(shopId));

@@ -280,6 +280,58 @@ describe(`booking notifications through the API (${ENGINE})`, () => {
   });
 });
 
+describe(`GET /api/v1/bookings/{id}/calendar.ics (${ENGINE})`, () => {
+  const download = (user: TestUser | null, bookingId: string) =>
+    ctx.app.inject({ url: `/api/v1/bookings/${bookingId}/calendar.ics`, headers: user ? user.auth : {} });
+  const unfold = (body: string) => body.replace(/\r\n /g, '').split('\r\n');
+
+  it("gives the customer their booking as the same event the emails carry, with the shop's address and the time in UTC", async () => {
+    const b = await book(customer, '2026-12-22T10:00:00-03:00');
+    const res = await download(customer, b.id);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers['content-type']).toBe('text/calendar; charset=utf-8');
+    expect(res.headers['content-disposition']).toBe(`attachment; filename="turno-${b.id.slice(0, 8)}.ics"`);
+    expect(res.headers['cache-control']).toBe('private, no-store');
+    const lines = unfold(res.body);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'BEGIN:VCALENDAR',
+        'METHOD:REQUEST',
+        `UID:booking-${b.id}@barberpro.ar`,
+        'SEQUENCE:0',
+        'DTSTART:20261222T130000Z',
+        'DTEND:20261222T133000Z',
+        'SUMMARY:Corte clásico en Barbería Don Julio',
+        'STATUS:CONFIRMED',
+      ]),
+    );
+    expect(lines.find((l) => l.startsWith('LOCATION:'))).toMatch(/Buenos Aires$/);
+
+    // Rescheduled: the same event, one version later, at the new time.
+    expect((await post(customer, `/api/v1/bookings/${b.id}/reschedule`, { start: '2026-12-22T11:00:00-03:00' })).statusCode).toBe(200);
+    const moved = unfold((await download(customer, b.id)).body);
+    expect(moved).toEqual(expect.arrayContaining(['SEQUENCE:1', 'DTSTART:20261222T140000Z', `UID:booking-${b.id}@barberpro.ar`]));
+
+    // Cancelled: the download removes it from a calendar that has it.
+    expect((await post(customer, `/api/v1/bookings/${b.id}/cancel`)).statusCode).toBe(200);
+    expect(unfold((await download(customer, b.id)).body)).toEqual(expect.arrayContaining(['METHOD:CANCEL', 'STATUS:CANCELLED', 'SEQUENCE:2']));
+  });
+
+  it('refuses an unpaid hold (409), another customer\'s booking and unknown ids (404), and callers without a customer session', async () => {
+    const hold = await book(customer, '2026-12-23T15:00:00-03:00', { service: 'deposit' });
+    expect(hold.status).toBe('pending');
+    expectProblem(await download(customer, hold.id), 409, 'booking_not_confirmed');
+
+    const b = await book(customer, '2026-12-23T10:00:00-03:00');
+    const stranger = await ctx.createUser('customer');
+    expectProblem(await download(stranger, b.id), 404, 'not_found');
+    expectProblem(await download(customer, randomUUID()), 404, 'not_found');
+    expectProblem(await download(customer, 'not-a-uuid'), 400, 'validation_failed');
+    expectProblem(await download(null, b.id), 401, 'unauthorized');
+    expectProblem(await download(shop.owner, b.id), 403, 'forbidden');
+  });
+});
+
 describe(`notification preferences (${ENGINE})`, () => {
   let user: TestUser;
   beforeAll(async () => {

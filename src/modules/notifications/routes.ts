@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { anyUser, requirePrincipal } from '../../platform/http/access.js';
-import { authErrors, problemSchema } from '../../platform/http/schemas.js';
+import { anyUser, customersOnly, requirePrincipal } from '../../platform/http/access.js';
+import { authErrors, problemSchema, uuid } from '../../platform/http/schemas.js';
 import type { NotificationService } from './service.js';
 
 export const preferencesSchema = z
@@ -27,6 +27,24 @@ export const putPreferencesBody = z
 
 export function notificationRoutes(notifications: NotificationService): FastifyPluginAsyncZod {
   return async (app) => {
+    app.get('/api/v1/bookings/:id/calendar.ics', {
+      config: { access: customersOnly },
+      schema: {
+        tags: ['notifications'],
+        summary: 'My booking as an iCalendar (.ics) event to add to my calendar',
+        params: z.object({ id: uuid }).strict(),
+        response: { 200: z.string().describe('text/calendar'), ...authErrors, 404: problemSchema, 409: problemSchema },
+      },
+      handler: async (request, reply) => {
+        const { body, filename } = await notifications.calendarFor(requirePrincipal(request).userId, request.params.id);
+        return reply
+          .type('text/calendar; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${filename}"`)
+          .header('cache-control', 'private, no-store')
+          .send(body);
+      },
+    });
+
     app.get('/api/v1/me/notification-preferences', {
       config: { access: anyUser },
       schema: {

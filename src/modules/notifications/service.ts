@@ -281,7 +281,18 @@ export class NotificationService {
     }
     const content = emailContent(facts, now);
     const cancelled = row.kind === 'cancelled';
-    const calendar = buildIcs({
+    const calendar = this.calendarEvent(c, now, cancelled);
+    return () =>
+      this.senders.email.send({
+        notificationId: row.id,
+        to: c.customer_email,
+        ...content,
+        calendar: { content: calendar, method: cancelled ? 'CANCEL' : 'REQUEST', filename: 'turno.ics' },
+      });
+  }
+
+  private calendarEvent(c: SendContext, now: Date, cancelled: boolean): string {
+    return buildIcs({
       uid: `booking-${c.booking_id}@barberpro.ar`,
       // Every reschedule raises it; the cancellation goes one past the last version.
       sequence: c.reschedule_count + (cancelled ? 1 : 0),
@@ -296,13 +307,21 @@ export class NotificationService {
       attendee: { name: c.customer_name, email: c.customer_email },
       alarmMinutesBefore: 60,
     });
-    return () =>
-      this.senders.email.send({
-        notificationId: row.id,
-        to: c.customer_email,
-        ...content,
-        calendar: { content: calendar, method: cancelled ? 'CANCEL' : 'REQUEST', filename: 'turno.ics' },
-      });
+  }
+
+  // Calendar download -------------------------------------------------------------------
+
+  /**
+   * The customer's own booking as an .ics file, the same event (uid, sequence) the emails
+   * carry, so adding it twice updates one calendar entry. An unpaid hold is not an
+   * appointment yet; a cancelled booking downloads as the CANCEL that removes it.
+   */
+  async calendarFor(customerId: string, bookingId: string): Promise<{ body: string; filename: string }> {
+    const c = await this.repo.sendContext(bookingId);
+    if (!c || c.customer_id !== customerId) throw problems.notFound('El turno');
+    if (c.status === 'pending' || c.status === 'expired')
+      throw problems.conflict('booking_not_confirmed', 'El turno todavía no está confirmado: cuando se acredite la seña vas a poder agregarlo al calendario.');
+    return { body: this.calendarEvent(c, this.clock.now(), c.status === 'cancelled'), filename: `turno-${c.booking_id.slice(0, 8)}.ics` };
   }
 
   // Preferences -------------------------------------------------------------------------

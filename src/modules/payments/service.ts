@@ -303,7 +303,9 @@ export class PaymentsService {
     });
     await crashIfConfigured(this.config.crashAt, 'after-notification-stored');
     // The row is the durable record; if the queue is down, reconciliation processes it.
-    await this.queue.enqueue('webhooks.process', { notificationId: id }, { jobId: `mp-notification:${id}` }).catch(() => undefined);
+    // No ':' in the id: BullMQ refuses custom ids containing one (an enqueue that always
+    // failed, leaving every webhook to the periodic reconciliation when Redis runs the jobs).
+    await this.queue.enqueue('webhooks.process', { notificationId: id }, { jobId: `mp-notification-${id}` }).catch(() => undefined);
   }
 
   async processNotification(notificationId: string): Promise<void> {

@@ -53,6 +53,18 @@ describe.each(implementations)('job queue: %s', (name, make) => {
     expect(runs).toBe(1);
   });
 
+  it.skipIf(skip)('takes the job ids the app gives (a webhook notification id is one per notification)', async () => {
+    queue = make();
+    const seen: string[] = [];
+    queue.register('webhooks.process', async (data: { notificationId: string }) => void seen.push(data.notificationId));
+    await queue.start();
+    const notificationId = randomUUID();
+    // The shape PaymentsService.receiveNotification uses; BullMQ refuses ids with a ':'.
+    await queue.enqueue('webhooks.process', { notificationId }, { jobId: `mp-notification-${notificationId}` });
+    await waitFor(() => seen.length === 1);
+    expect(seen).toEqual([notificationId]);
+  });
+
   it.skipIf(skip)('retries a failing job, then keeps it as a dead letter that can be retried', async () => {
     queue = make();
     let attempts = 0;

@@ -27,6 +27,7 @@ export interface ApiOperations {
   'POST /api/v1/bookings': { body: PostBookingsBody; response: PostBookingsResponse };
   'GET /api/v1/bookings/{id}': { response: GetBookingsIdResponse };
   'PUT /api/v1/bookings/{id}/billing': { body: PutBookingsIdBillingBody; response: PutBookingsIdBillingResponse };
+  'GET /api/v1/bookings/{id}/calendar.ics': { response: GetBookingsIdCalendarIcsResponse };
   'POST /api/v1/bookings/{id}/cancel': { body: PostBookingsIdCancelBody; response: PostBookingsIdCancelResponse };
   'POST /api/v1/bookings/{id}/checkout': { response: PostBookingsIdCheckoutResponse };
   'POST /api/v1/bookings/{id}/complete': { response: PostBookingsIdCompleteResponse };
@@ -35,6 +36,7 @@ export interface ApiOperations {
   'POST /api/v1/bookings/{id}/no-show': { response: PostBookingsIdNoShowResponse };
   'POST /api/v1/bookings/{id}/reschedule': { body: PostBookingsIdRescheduleBody; response: PostBookingsIdRescheduleResponse };
   'POST /api/v1/bookings/{id}/review': { body: PostBookingsIdReviewBody; response: PostBookingsIdReviewResponse };
+  'GET /api/v1/cities': { response: GetCitiesResponse };
   'GET /api/v1/invoices/{id}': { response: GetInvoicesIdResponse };
   'GET /api/v1/invoices/{id}/pdf': { response: GetInvoicesIdPdfResponse };
   'POST /api/v1/invoices/{id}/retry': { response: PostInvoicesIdRetryResponse };
@@ -976,6 +978,11 @@ ivaCondition: (string | null)
 }
 }
 
+/**
+ * text/calendar
+ */
+export type GetBookingsIdCalendarIcsResponse = string
+
 export interface PostBookingsIdCancelBody {
 reason?: string
 }
@@ -1319,6 +1326,17 @@ barberName: string
  */
 customerName: string
 createdAt: string
+}
+
+export interface GetCitiesResponse {
+items: {
+city: string
+province: string
+/**
+ * Open shops in this city
+ */
+shops: number
+}[]
 }
 
 export interface GetInvoicesIdResponse {
