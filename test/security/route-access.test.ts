@@ -73,6 +73,10 @@ const EXPECTED: Record<string, 'public' | 'metrics-scraper' | Role[]> = {
   'GET /api/v1/admin/ops/db-performance': ['admin'],
   'GET /api/v1/admin/ops/financial-documents': ['admin'],
   'GET /api/v1/admin/invoicing/health': ['admin'],
+  'GET /api/v1/admin/dashboards/executive': ['admin'],
+  'GET /api/v1/admin/dashboards/operational': ['admin'],
+  'GET /api/v1/admin/dashboards/business': ['admin'],
+  'GET /api/v1/admin/dashboards/security': ['admin'],
 };
 
 const ROLES: Role[] = ['customer', 'provider', 'admin'];
