@@ -192,7 +192,9 @@ export class DashboardsService {
   async security(now: Date) {
     const json = await this.metrics.read();
     const figures = securityFigures(json);
-    const hours = Math.max((now.getTime() - this.metrics.since.getTime()) / 3_600_000, 1 / 60);
+    // Under an hour of uptime the count so far is the hourly figure (a lower bound): three
+    // failures in the first minute are not "180 an hour".
+    const hours = Math.max((now.getTime() - this.metrics.since.getTime()) / 3_600_000, 1);
     return {
       ...this.metricsWindow(),
       ...figures,

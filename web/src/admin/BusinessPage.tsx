@@ -3,7 +3,7 @@ import { Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, ResponsiveCo
 import { api } from '../api/client';
 import { PageTitle } from '../ui/components';
 import { formatCentavos, formatNumber } from '../ui/format';
-import { CHART_COLORS, ChartCard, DataTable, Kpi, longDay, milliseconds, shortDay, useWindowDays, WindowPicker } from './components';
+import { CHART_COLORS, ChartCard, DataTable, Kpi, longDay, milliseconds, msTick, shortDay, useWindowDays, WindowPicker } from './components';
 
 /** A NUMERIC in pesos as the API gives it ("12000.50") → centavos, exactly (no float on money). */
 function pesosToCentavos(value: string | null): number | null {
@@ -113,7 +113,7 @@ export function BusinessPage() {
               <CartesianGrid strokeDasharray="3 3" vertical={false} />
               <XAxis dataKey="providerRegion" fontSize={12} />
               <YAxis yAxisId="bookings" allowDecimals={false} fontSize={12} width={40} />
-              <YAxis yAxisId="ms" orientation="right" fontSize={12} unit=" ms" width={64} />
+              <YAxis yAxisId="ms" orientation="right" fontSize={12} width={64} tickFormatter={msTick} />
               <Tooltip formatter={(v, name) => (name === 'Respuesta promedio' ? [milliseconds(Number(v)), name] : [formatNumber(Number(v)), String(name)])} />
               <Legend />
               <Bar yAxisId="bookings" dataKey="bookings" name="Reservas" fill={CHART_COLORS.primary} isAnimationActive={false} />

@@ -3,7 +3,7 @@ import { Bar, BarChart, CartesianGrid, Cell, Legend, Line, LineChart, ReferenceL
 import { api } from '../api/client';
 import { PageTitle } from '../ui/components';
 import { formatCentavos, formatNumber, formatPercent } from '../ui/format';
-import { arTime, CHART_COLORS, ChartCard, DataTable, Kpi, milliseconds, shortDay, longDay, useWindowDays, WindowPicker, type Tone } from './components';
+import { arTime, CHART_COLORS, ChartCard, DataTable, Kpi, milliseconds, msTick, niceMax, shortDay, longDay, useWindowDays, WindowPicker, type Tone } from './components';
 
 export function ExecutivePage() {
   const [days, setDays] = useWindowDays();
@@ -194,7 +194,7 @@ export function ExecutivePage() {
               margin={{ top: 8, right: 24, bottom: 0, left: 0 }}
             >
               <CartesianGrid strokeDasharray="3 3" horizontal={false} />
-              <XAxis type="number" fontSize={12} unit=" ms" domain={[0, (max: number) => Math.max(max, perf?.targets.p95Ms ?? 0) * 1.1]} />
+              <XAxis type="number" fontSize={12} tickFormatter={msTick} domain={[0, niceMax(perf?.targets.p95Ms)]} />
               <YAxis type="category" dataKey="label" fontSize={12} width={40} />
               <Tooltip formatter={(v) => [milliseconds(Number(v)), 'Tiempo']} />
               <Bar dataKey="ms" name="Tiempo" fill={CHART_COLORS.primary} isAnimationActive={false} />
@@ -212,9 +212,9 @@ export function ExecutivePage() {
           emptyText={`Sin reseñas en los últimos ${days} días.`}
         >
           <ResponsiveContainer width="100%" height="100%">
-            <LineChart data={satisfaction?.days.map((d) => ({ ...d, label: shortDay(d.day) }))} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
+            <LineChart data={satisfaction?.days.map((d) => ({ ...d, label: shortDay(d.day) }))} margin={{ top: 8, right: 20, bottom: 0, left: -16 }}>
               <CartesianGrid strokeDasharray="3 3" vertical={false} />
-              <XAxis dataKey="label" fontSize={12} />
+              <XAxis dataKey="label" fontSize={12} padding={{ left: 8, right: 8 }} />
               <YAxis domain={[1, 5]} ticks={[1, 2, 3, 4, 5]} fontSize={12} />
               <Tooltip formatter={(v) => [Number(v).toLocaleString('es-AR', { maximumFractionDigits: 2 }), 'Promedio']} />
               <Legend />

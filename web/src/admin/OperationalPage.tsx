@@ -3,7 +3,7 @@ import { Bar, BarChart, CartesianGrid, Legend, ReferenceArea, ReferenceLine, Res
 import { api } from '../api/client';
 import { PageTitle } from '../ui/components';
 import { formatNumber, formatPercent } from '../ui/format';
-import { arTime, CHART_COLORS, ChartCard, DataTable, Kpi, longDay, milliseconds, shortDay, useWindowDays, WindowPicker } from './components';
+import { arTime, CHART_COLORS, ChartCard, DataTable, Kpi, longDay, milliseconds, msTick, niceMax, shortDay, useWindowDays, WindowPicker } from './components';
 
 const REGION_NONE = 'none';
 
@@ -30,7 +30,7 @@ export function OperationalPage() {
   const regions = metrics?.regions.filter((r) => r.region !== REGION_NONE) ?? [];
   const utilRows =
     util?.shops.map((s) => ({
-      label: `${s.name} (${s.city})`,
+      label: s.name,
       past: s.past.ratio === null ? null : Math.round(s.past.ratio * 1000) / 10,
       upcoming: s.upcoming.ratio === null ? null : Math.round(s.upcoming.ratio * 1000) / 10,
       shop: s,
@@ -82,7 +82,7 @@ export function OperationalPage() {
             <BarChart data={regions.map((r) => ({ ...r, label: regionName(r.region) }))} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
               <CartesianGrid strokeDasharray="3 3" vertical={false} />
               <XAxis dataKey="label" fontSize={12} />
-              <YAxis fontSize={12} unit=" ms" width={64} domain={[0, (max: number) => Math.max(max, metrics?.targets.p95Ms ?? 0) * 1.1]} />
+              <YAxis fontSize={12} width={64} tickFormatter={msTick} domain={[0, niceMax(metrics?.targets.p95Ms)]} />
               <Tooltip formatter={(v, name) => [milliseconds(Number(v)), String(name)]} />
               <Legend />
               <Bar dataKey="p50Ms" name="p50" fill={CHART_COLORS.secondary} isAnimationActive={false} />
@@ -129,6 +129,7 @@ export function OperationalPage() {
 
         <ChartCard
           id="utilization"
+          tall
           title="Utilización de barberos"
           source={
             util ? (
@@ -159,7 +160,7 @@ export function OperationalPage() {
             <BarChart layout="vertical" data={utilRows} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
               <CartesianGrid strokeDasharray="3 3" horizontal={false} />
               <XAxis type="number" domain={[0, (max: number) => Math.max(100, max)]} unit=" %" fontSize={12} />
-              <YAxis type="category" dataKey="label" width={150} fontSize={11} interval={0} />
+              <YAxis type="category" dataKey="label" width={124} fontSize={11} interval={0} />
               <Tooltip formatter={(v, name) => [v === null ? 'Sin agenda' : `${Number(v).toLocaleString('es-AR')} %`, String(name)]} />
               <Legend />
               {util ? <ReferenceArea x1={util.band.low * 100} x2={util.band.high * 100} fill={CHART_COLORS.primary} fillOpacity={0.12} /> : null}

@@ -113,6 +113,7 @@ export function ChartCard({
   children,
   table,
   id,
+  tall,
 }: {
   title: string;
   source: ReactNode;
@@ -123,13 +124,15 @@ export function ChartCard({
   children?: ReactNode;
   table?: ReactNode;
   id: string;
+  /** For charts with one row per shop. */
+  tall?: boolean;
 }) {
   const headingId = `${id}-title`;
   return (
     <section className="chart-card" aria-labelledby={headingId} data-chart={id}>
       <h2 id={headingId}>{title}</h2>
       <p className="chart-source">{source}</p>
-      <div className="chart-area">
+      <div className={tall ? 'chart-area tall' : 'chart-area'}>
         {query.isPending ? (
           <Loading label="Cargando datos…" />
         ) : query.error ? (
@@ -162,4 +165,18 @@ export const CHART_COLORS = {
 export function milliseconds(value: number | null | undefined): string {
   if (value === null || value === undefined) return '—';
   return `${new Intl.NumberFormat('es-AR', { maximumFractionDigits: value < 10 ? 1 : 0 }).format(value)} ms`;
+}
+
+/** Axis ticks in es-AR ("1.200 ms"), never the library's default "313.5". */
+export function msTick(value: number): string {
+  return `${formatNumberRounded(value)} ms`;
+}
+
+export function formatNumberRounded(value: number): string {
+  return new Intl.NumberFormat('es-AR', { maximumFractionDigits: 0 }).format(value);
+}
+
+/** An axis top that shows the target and rounds up to a multiple of `step` (4 ticks of whole tens by default). */
+export function niceMax(target: number | undefined, step = 40): (dataMax: number) => number {
+  return (dataMax) => Math.max(step, Math.ceil((Math.max(dataMax, target ?? 0) * 1.1) / step) * step);
 }
