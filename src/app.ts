@@ -45,6 +45,10 @@ import { ShopAgendaService } from './modules/availability/agenda.js';
 import { agendaRoutes, availabilityRoutes } from './modules/availability/routes.js';
 import { AvailabilityService } from './modules/availability/service.js';
 import { setupInvoicing, type AfipEndpoints } from './modules/invoicing/setup.js';
+import { DashboardsRepository } from './modules/dashboards/repository.js';
+import { dashboardsRoutes } from './modules/dashboards/routes.js';
+import { SecurityCounters } from './modules/dashboards/security-counters.js';
+import { DashboardsService } from './modules/dashboards/service.js';
 import type { InvoicingService } from './modules/invoicing/service.js';
 import { setupIncidents } from './modules/incidents/setup.js';
 import type { IncidentChannel } from './modules/incidents/channels.js';
@@ -105,7 +109,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const cacheObservers: CacheObserver[] = [];
 
   const tokens = new TokenService(deps.jwtSecret, config.accessTokenTtlSeconds);
-  const loginThrottle = new LoginThrottle(config.loginLockout, deps.redis, () => clock.now().getTime());
+  const loginThrottle = new LoginThrottle(config.loginLockout, deps.redis, () => clock.now().getTime(), (scope) => securityCounters.onLockout(scope));
   const accounts = new AccountsService(new AccountsRepository(db), tokens, clock, config.refreshTokenTtlDays, loginThrottle);
   const catalogRepo = new CatalogRepository(db);
   const shopAccess = new ShopAccess(catalogRepo);
@@ -182,6 +186,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   queue.register('payments.reconcile', async () => void (await payments.reconcile()));
 
   const metrics = createMetrics({ db, queue, clock });
+  const securityCounters = new SecurityCounters(metrics.registry);
   bookings.onAgendaChange(metrics.onAgendaChange);
   payments.onTransition(metrics.onPaymentTransition);
   cacheObservers.push(metrics.observeCache);
@@ -222,6 +227,12 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(ledgerRoutes({ db, shopAccess }));
   await app.register(opsRoutes(db, { queue, bookings, clock, incidents: incidents.service }));
   await app.register(incidents.routes);
+  const dashboards = new DashboardsService(
+    new DashboardsRepository(db),
+    { read: () => metrics.renderJson(), scope: 'process', since: new Date(Date.now() - process.uptime() * 1000) },
+    { revenueTargetDailyCents: config.revenueTargetDailyCents },
+  );
+  await app.register(dashboardsRoutes(dashboards));
   registerCoreJobs(queue, { bookings, analytics, clock });
   await app.register(notificationRoutes);
   await app.register(invoicing.routes);
@@ -230,7 +241,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       webhookSecret,
       clock,
       // A security event: no body, no address — the reason and the request id are enough to investigate.
-      onRejectedSignature: (reason) => app.log.warn({ security: 'webhook_signature_rejected', reason }, 'MercadoPago webhook refused'),
+      onRejectedSignature: (reason) => {
+        securityCounters.onRejectedSignature(reason);
+        app.log.warn({ security: 'webhook_signature_rejected', reason }, 'MercadoPago webhook refused');
+      },
     }),
   );
   if (deps.webDist && !(await registerWebApp(app, deps.webDist))) app.log.warn({ webDist: deps.webDist }, 'web app not built (npm run build:web): serving the API only');

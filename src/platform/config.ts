@@ -47,6 +47,7 @@ const envSchema = z.object({
   TRUST_PROXY: z.string().default('false'),
   BARBERPRO_ENVIRONMENT: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).optional(),
   EMBEDDED_SANDBOXES: z.enum(['auto', 'true', 'false']).default('auto'),
+  REVENUE_TARGET_DAILY_CENTAVOS: z.coerce.number().int().min(1).optional(),
 });
 
 export type AppConfig = {
@@ -104,6 +105,8 @@ export type AppConfig = {
   environmentName: string | undefined;
   /** Start the local MercadoPago and AFIP sandboxes (never in production). */
   embeddedSandboxes: boolean;
+  /** The business's daily revenue target in centavos, drawn on the Executive dashboard; unset → no target line. */
+  revenueTargetDailyCents: number | undefined;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -173,6 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     // The local MercadoPago and AFIP sandboxes: by default only on the embedded database;
     // `true` also on a real PostgreSQL (the browser tests run the whole stack that way).
     embeddedSandboxes: e.NODE_ENV !== 'production' && (e.EMBEDDED_SANDBOXES === 'auto' ? embedded : e.EMBEDDED_SANDBOXES === 'true'),
+    revenueTargetDailyCents: e.REVENUE_TARGET_DAILY_CENTAVOS,
   };
 }
 

@@ -90,6 +90,10 @@ const EXPECTED: Record<string, 'public' | 'metrics-scraper' | 'alertmanager' | R
   'GET /api/v1/admin/incidents/:id': ['admin'],
   'POST /api/v1/admin/incidents/:id/acknowledge': ['admin'],
   'POST /api/v1/admin/incidents/:id/resolve': ['admin'],
+  'GET /api/v1/admin/dashboards/executive': ['admin'],
+  'GET /api/v1/admin/dashboards/operational': ['admin'],
+  'GET /api/v1/admin/dashboards/business': ['admin'],
+  'GET /api/v1/admin/dashboards/security': ['admin'],
 };
 
 const ROLES: Role[] = ['customer', 'provider', 'admin'];

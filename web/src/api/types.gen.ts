@@ -5,6 +5,10 @@ export interface ApiOperations {
   'GET /api/v1/admin/analytics/regional': { response: GetAdminAnalyticsRegionalResponse };
   'GET /api/v1/admin/analytics/rollups': { query: GetAdminAnalyticsRollupsQuery; response: GetAdminAnalyticsRollupsResponse };
   'GET /api/v1/admin/audit/verify': { response: GetAdminAuditVerifyResponse };
+  'GET /api/v1/admin/dashboards/business': { query?: GetAdminDashboardsBusinessQuery; response: GetAdminDashboardsBusinessResponse };
+  'GET /api/v1/admin/dashboards/executive': { query?: GetAdminDashboardsExecutiveQuery; response: GetAdminDashboardsExecutiveResponse };
+  'GET /api/v1/admin/dashboards/operational': { query?: GetAdminDashboardsOperationalQuery; response: GetAdminDashboardsOperationalResponse };
+  'GET /api/v1/admin/dashboards/security': { response: GetAdminDashboardsSecurityResponse };
   'GET /api/v1/admin/incidents': { query?: GetAdminIncidentsQuery; response: GetAdminIncidentsResponse };
   'POST /api/v1/admin/incidents': { body: PostAdminIncidentsBody; response: PostAdminIncidentsResponse };
   'GET /api/v1/admin/incidents/metrics': { query?: GetAdminIncidentsMetricsQuery; response: GetAdminIncidentsMetricsResponse };
@@ -159,6 +163,346 @@ firstBrokenSeq: (number | null)
  */
 reason: (("content" | "link") | null)
 detail: (string | null)
+}
+
+export interface GetAdminDashboardsBusinessQuery {
+days?: number
+}
+
+export interface GetAdminDashboardsBusinessResponse {
+window: {
+/**
+ * Argentine calendar day, YYYY-MM-DD
+ */
+from: string
+/**
+ * Argentine calendar day, YYYY-MM-DD
+ */
+to: string
+days: number
+timezone: string
+}
+dailySummary: {
+query: string
+rows: {
+/**
+ * Argentine calendar day, YYYY-MM-DD
+ */
+date: string
+bookings: number
+/**
+ * numeric, as a decimal string (exact)
+ */
+avgValue: (string | null)
+/**
+ * numeric, as a decimal string (exact)
+ */
+totalRevenue: (string | null)
+}[]
+}
+regional: {
+query: string
+rows: {
+providerRegion: string
+bookings: number
+/**
+ * numeric, as a decimal string (exact)
+ */
+avgRating: (string | null)
+/**
+ * numeric, as a decimal string (exact)
+ */
+avgResponseTimeMs: (string | null)
+}[]
+}
+}
+
+export interface GetAdminDashboardsExecutiveQuery {
+days?: number
+}
+
+export interface GetAdminDashboardsExecutiveResponse {
+window: {
+/**
+ * Argentine calendar day, YYYY-MM-DD
+ */
+from: string
+/**
+ * Argentine calendar day, YYYY-MM-DD
+ */
+to: string
+days: number
+timezone: string
+}
+/**
+ * Distinct users who signed in or renewed a session (refresh_tokens rows) per Argentine day
+ */
+dailyActiveUsers: {
+days: {
+/**
+ * Argentine calendar day, YYYY-MM-DD
+ */
+day: string
+users: number
+}[]
+distinctUsers: number
+}
+/**
+ * Money collected through MercadoPago (approved payments, net of refunds) per Argentine day of approval
+ */
+revenue: {
+days: {
+/**
+ * Argentine calendar day, YYYY-MM-DD
+ */
+day: string
+collectedCents: number
+payments: number
+}[]
+totalCents: number
+/**
+ * REVENUE_TARGET_DAILY_CENTAVOS; null when not configured
+ */
+targetDailyCents: (number | null)
+}
+/**
+ * Customer reviews (1–5) written per Argentine day
+ */
+satisfaction: {
+days: {
+/**
+ * Argentine calendar day, YYYY-MM-DD
+ */
+day: string
+reviews: number
+average: (number | null)
+}[]
+distribution: {
+rating: number
+reviews: number
+}[]
+reviews: number
+average: (number | null)
+target: number
+}
+/**
+ * From http_request_duration_seconds (quantiles interpolated from the buckets, as PromQL histogram_quantile)
+ */
+performance: {
+/**
+ * Counters and histograms of the API process that answered, since it started
+ */
+scope: "process"
+/**
+ * When those counters started (process start)
+ */
+since: string
+requests: number
+p50Ms: (number | null)
+p95Ms: (number | null)
+/**
+ * The 95th percentile is past the last histogram bucket: the real value is higher
+ */
+p95AboveLastBucket: boolean
+serverErrors: number
+/**
+ * 0..1; null when there is nothing to divide by
+ */
+serverErrorRate: (number | null)
+/**
+ * The runbook’s targets
+ */
+targets: {
+p95Ms: number
+serverErrorRate: number
+}
+}
+}
+
+export interface GetAdminDashboardsOperationalQuery {
+days?: number
+}
+
+export interface GetAdminDashboardsOperationalResponse {
+window: {
+/**
+ * Argentine calendar day, YYYY-MM-DD
+ */
+from: string
+/**
+ * Argentine calendar day, YYYY-MM-DD
+ */
+to: string
+days: number
+timezone: string
+}
+metrics: {
+/**
+ * Counters and histograms of the API process that answered, since it started
+ */
+scope: "process"
+/**
+ * When those counters started (process start)
+ */
+since: string
+requests: number
+serverErrors: number
+clientErrors: number
+/**
+ * 0..1; null when there is nothing to divide by
+ */
+serverErrorRate: (number | null)
+regions: {
+/**
+ * Provider region of the shop a request concerned; "none" for requests about no shop
+ */
+region: string
+requests: number
+p50Ms: (number | null)
+p95Ms: (number | null)
+p95AboveLastBucket: boolean
+serverErrors: number
+/**
+ * 0..1; null when there is nothing to divide by
+ */
+serverErrorRate: (number | null)
+}[]
+statusClasses: {
+statusClass: string
+count: number
+}[]
+topErrors: {
+method: string
+route: string
+statusClass: string
+code: string
+count: number
+}[]
+/**
+ * The runbook’s targets
+ */
+targets: {
+p95Ms: number
+serverErrorRate: number
+}
+}
+/**
+ * Booked minutes (confirmed, completed, no-show) over scheduled working minutes, per active shop
+ */
+utilization: {
+past: {
+/**
+ * Argentine calendar day, YYYY-MM-DD
+ */
+from: string
+/**
+ * Argentine calendar day, YYYY-MM-DD
+ */
+to: string
+}
+upcoming: {
+/**
+ * Argentine calendar day, YYYY-MM-DD
+ */
+from: string
+/**
+ * Argentine calendar day, YYYY-MM-DD
+ */
+to: string
+}
+band: {
+low: number
+high: number
+}
+shops: {
+shopId: string
+name: string
+city: string
+region: string
+past: {
+scheduledMinutes: number
+bookedMinutes: number
+/**
+ * 0..1; null when there is nothing to divide by
+ */
+ratio: (number | null)
+}
+upcoming: {
+scheduledMinutes: number
+bookedMinutes: number
+/**
+ * 0..1; null when there is nothing to divide by
+ */
+ratio: (number | null)
+}
+}[]
+}
+/**
+ * Payments started per Argentine day by outcome (payments table)
+ */
+payments: {
+days: {
+/**
+ * Argentine calendar day, YYYY-MM-DD
+ */
+day: string
+succeeded: number
+failed: number
+open: number
+}[]
+succeeded: number
+failed: number
+/**
+ * 0..1; null when there is nothing to divide by
+ */
+successRate: (number | null)
+target: number
+}
+}
+
+export interface GetAdminDashboardsSecurityResponse {
+/**
+ * Counters and histograms of the API process that answered, since it started
+ */
+scope: "process"
+/**
+ * When those counters started (process start)
+ */
+since: string
+/**
+ * 401 answers to POST /api/v1/auth/login
+ */
+failedLogins: number
+failedLoginsPerHour: number
+/**
+ * Logins refused while locked out (429 login_locked)
+ */
+lockedOutAttempts: number
+/**
+ * Lockouts started (barberpro_login_lockouts_total)
+ */
+lockouts: {
+account: number
+ip: number
+}
+/**
+ * Requests refused by the rate limiter (429 rate_limited)
+ */
+rateLimited: number
+rateLimitedByRoute: {
+route: string
+count: number
+}[]
+/**
+ * MercadoPago webhooks refused for their signature
+ */
+signatureFailures: {
+reason: string
+count: number
+}[]
+targets: {
+failedLoginsPerHour: number
+}
 }
 
 export interface GetAdminIncidentsQuery {
