@@ -38,9 +38,11 @@ function PoliciesForm() {
   const [saved, setSaved] = useSaved();
   const save = useMutation({
     mutationFn: (minutes: number) => api('PATCH /api/v1/shops/{shopId}', { params: { shopId }, body: { cancellationCutoffMinutes: minutes } }),
-    onSuccess: async () => {
+    // The PATCH answers with the updated shop; the public GET may sit in the browser's
+    // HTTP cache for a minute (it is shared-cacheable), so the answer is kept directly.
+    onSuccess: (data) => {
       setSaved('Política guardada.');
-      await queryClient.invalidateQueries({ queryKey: ['provider', shopId] });
+      queryClient.setQueryData(['provider', shopId, 'shop'], data);
     },
   });
   function submit(e: FormEvent) {
@@ -82,9 +84,9 @@ function TaxIdentityForm() {
   const [saved, setSaved] = useSaved();
   const save = useMutation({
     mutationFn: () => api('PATCH /api/v1/shops/{shopId}', { params: { shopId }, body: { cuit, taxCondition } }),
-    onSuccess: async () => {
+    onSuccess: (data) => {
       setSaved('Datos fiscales guardados.');
-      await queryClient.invalidateQueries({ queryKey: ['provider', shopId] });
+      queryClient.setQueryData(['provider', shopId, 'shop'], data);
     },
   });
   const fieldErrors = save.error instanceof ApiError ? (save.error.problem.errors as Array<{ path: string; message: string }> | undefined) : undefined;
