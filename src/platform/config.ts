@@ -126,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (Boolean(e.AFIP_WSAA_URL) !== Boolean(e.AFIP_WSFE_URL))
     throw new Error('Invalid configuration: AFIP_WSAA_URL and AFIP_WSFE_URL go together (both or neither)');
+  if (e.INCIDENT_EMAIL_TO && !e.SMTP_URL) throw new Error('Invalid configuration: INCIDENT_EMAIL_TO needs SMTP_URL (incident pages are sent by SMTP)');
   if (e.WHATSAPP_TOKEN && !e.WHATSAPP_PHONE_NUMBER_ID)
     throw new Error('Invalid configuration: WHATSAPP_PHONE_NUMBER_ID is required with WHATSAPP_TOKEN');
   const embedded = !e.DATABASE_URL;

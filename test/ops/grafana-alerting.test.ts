@@ -82,6 +82,7 @@ describe('alerts → Alertmanager → incidents', () => {
       const [hook] = receiver.webhook_configs;
       expect(new URL(hook.url).pathname).toBe('/api/v1/ops/alertmanager');
       expect(hook.send_resolved).toBe(true);
+      expect(hook.max_alerts).toBeLessThanOrEqual(1000);
       expect(hook.http_config.authorization.type).toBe('Bearer');
       expect(hook.http_config.authorization.credentials_file).toBeTruthy();
     }

@@ -17,6 +17,7 @@ import { check } from './report.js';
 import { analyseIncidents, notifyIncident, openIncidents, preDeploymentCheck, recover, RECOVERY_TYPES } from './checks/incidents.js';
 import { budgetCheck, budgetFrom, costLines, fetchUsage, loadCost, optimizationFindings, unitCosts } from './checks/cost.js';
 import { priceTopology, usd } from './cost-model.js';
+import { scalingDecision } from './checks/scaling.js';
 import { worstSeverity } from '../../modules/incidents/policy.js';
 
 export interface CommandOutcome {
@@ -215,6 +216,21 @@ export const COMMANDS: OpsCommand[] = [
         reason: o.reason as string | undefined,
         ...(o.at ? { now: o.at as Date } : {}),
       }),
+  },
+  {
+    name: 'scaling-decision',
+    description: 'The runbook’s autoscaling policy applied to the last 15 minutes of live metrics from Prometheus (scale out, scale in or hold, and why)',
+    options: [
+      new Option('--prometheus <url>', 'the Prometheus scraping BarberPro (default PROMETHEUS_URL)'),
+      new Option('--job <name>', 'its scrape job for BarberPro').default('barberpro'),
+      environmentOption(),
+    ],
+    run: async (ctx, o) => {
+      const inputs = await loadCost(o.environment as string);
+      if (!('cost' in inputs)) return { checks: inputs.checks };
+      const { cpu, memoryMiB, min, max } = inputs.settings.service;
+      return scalingDecision({ prometheus: (o.prometheus as string | undefined) ?? process.env.PROMETHEUS_URL, job: o.job as string, task: { cpu, memoryMiB, min, max }, timeoutMs: ctx.timeoutMs });
+    },
   },
   {
     name: 'cost-monitoring',

@@ -79,6 +79,17 @@ describe('Alertmanager webhook access', () => {
     expect(await incidentCount()).toBe(0);
   });
 
+  it('accepts a large group (300 alerts, beyond the API’s 64 KiB default body limit)', async () => {
+    const alerts = Array.from({ length: 300 }, (_, i) => ({ name: `BarberProInstanceDown`, severity: 'medium', fingerprint: `fp-${i}`, startsAt: '2026-12-01T11:00:00Z' }));
+    const body = payload('firing', { groupKey: 'large-group', alerts });
+    expect(JSON.stringify(body).length).toBeGreaterThan(64 * 1024);
+    const res = await post(body);
+    expect(res.statusCode).toBe(200);
+    const closed = json(await post(payload('resolved', { groupKey: 'large-group', alerts: alerts.map((a) => ({ ...a, endsAt: '2026-12-01T12:00:00Z' })) })));
+    expect(closed.action).toBe('resolved');
+    await ctx.database.db.deleteFrom('incidents').where('group_key', '=', 'large-group').execute();
+  });
+
   it('a resolved group with no open incident is ignored', async () => {
     const res = await post(payload('resolved', { groupKey: 'never-fired' }));
     expect(res.statusCode).toBe(200);

@@ -23,6 +23,9 @@ export function incidentsRoutes(service: IncidentsService): FastifyPluginAsyncZo
   return async (app) => {
     app.post('/api/v1/ops/alertmanager', {
       config: { access: ALERTMANAGER },
+      // A group of many alerts is larger than the API's 64 KiB default; a refused delivery would
+      // be retried forever by Alertmanager and the incident never opened.
+      bodyLimit: 2 * 1024 * 1024,
       schema: {
         tags: ['incidents'],
         summary: 'Alertmanager webhook (payload v4): a firing group opens an incident or joins its open one; a resolved group closes it',

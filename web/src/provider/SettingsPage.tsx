@@ -38,9 +38,11 @@ function PoliciesForm() {
   const [saved, setSaved] = useSaved();
   const save = useMutation({
     mutationFn: (minutes: number) => api('PATCH /api/v1/shops/{shopId}', { params: { shopId }, body: { cancellationCutoffMinutes: minutes } }),
-    onSuccess: async () => {
+    // The PATCH answers with the updated shop; the public GET may sit in the browser's
+    // HTTP cache for a minute (it is shared-cacheable), so the answer is kept directly.
+    onSuccess: (data) => {
       setSaved('Política guardada.');
-      await queryClient.invalidateQueries({ queryKey: ['provider', shopId] });
+      queryClient.setQueryData(['provider', shopId, 'shop'], data);
     },
   });
   function submit(e: FormEvent) {
@@ -82,9 +84,9 @@ function TaxIdentityForm() {
   const [saved, setSaved] = useSaved();
   const save = useMutation({
     mutationFn: () => api('PATCH /api/v1/shops/{shopId}', { params: { shopId }, body: { cuit, taxCondition } }),
-    onSuccess: async () => {
+    onSuccess: (data) => {
       setSaved('Datos fiscales guardados.');
-      await queryClient.invalidateQueries({ queryKey: ['provider', shopId] });
+      queryClient.setQueryData(['provider', shopId, 'shop'], data);
     },
   });
   const fieldErrors = save.error instanceof ApiError ? (save.error.problem.errors as Array<{ path: string; message: string }> | undefined) : undefined;
@@ -126,18 +128,28 @@ function TaxIdentityForm() {
 }
 
 function DepositsSummary() {
-  const { shop, shopId } = useShopContext();
+  const { shopId } = useShopContext();
+  // The management list (never cached by the browser), so a deposit just changed shows here.
+  const services = useQuery({ queryKey: ['provider', shopId, 'services'], queryFn: () => api('GET /api/v1/shops/{shopId}/services', { params: { shopId } }) });
   return (
     <section className="card" aria-labelledby="deposits-title">
       <h2 id="deposits-title">Señas</h2>
       <p className="muted small">La seña se define por servicio y se cobra con MercadoPago al reservar.</p>
-      <ul className="plain-list">
-        {shop.services.map((s) => (
-          <li key={s.id}>
-            {s.name}: {depositLabel(s)}
-          </li>
-        ))}
-      </ul>
+      {services.isPending ? (
+        <Loading />
+      ) : services.isError ? (
+        <ErrorState error={services.error} onRetry={() => void services.refetch()} />
+      ) : (
+        <ul className="plain-list">
+          {services.data
+            .filter((s) => s.active)
+            .map((s) => (
+              <li key={s.id}>
+                {s.name}: {depositLabel(s)}
+              </li>
+            ))}
+        </ul>
+      )}
       <Link to={`/panel/${shopId}/servicios`}>Cambiar señas en Servicios y precios</Link>
     </section>
   );
