@@ -35,7 +35,8 @@ import { paymentsRoutes } from './modules/payments/routes.js';
 import { PaymentsService } from './modules/payments/service.js';
 import { TEST_CRASH_ENV, testCrashPoint } from './modules/payments/crash-points.js';
 import { SecretBox, parseKeyRing } from './platform/crypto/secret-box.js';
-import { resolveDataKeys, resolveWebhookSecret } from './platform/secrets.js';
+import { PersonalDataCipher } from './platform/crypto/personal-data.js';
+import { resolveDataHashKey, resolveDataKeys, resolveWebhookSecret } from './platform/secrets.js';
 import { BookingsRepository } from './modules/bookings/repository.js';
 import { bookingsRoutes } from './modules/bookings/routes.js';
 import { BookingsService } from './modules/bookings/service.js';
@@ -99,7 +100,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   const tokens = new TokenService(deps.jwtSecret, config.accessTokenTtlSeconds);
   const loginThrottle = new LoginThrottle(config.loginLockout, deps.redis, () => clock.now().getTime());
-  const accounts = new AccountsService(new AccountsRepository(db), tokens, clock, config.refreshTokenTtlDays, loginThrottle);
+  const secretBox = new SecretBox(parseKeyRing(deps.dataKeys ?? resolveDataKeys(config)));
+  const personalData = new PersonalDataCipher(secretBox, Buffer.from(resolveDataHashKey(config), 'base64'));
+  const accounts = new AccountsService(new AccountsRepository(db, personalData), tokens, clock, config.refreshTokenTtlDays, loginThrottle);
   const catalogRepo = new CatalogRepository(db);
   const shopAccess = new ShopAccess(catalogRepo);
   const cache = new Cache(deps.redis ? new RedisCacheStore(deps.redis) : new MemoryCacheStore(), (name, result) => cacheObservers.forEach((o) => o(name, result)));
@@ -121,7 +124,6 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   const audit = new AuditTrail(db);
   const ledger = new LedgerService(db, audit);
-  const secretBox = new SecretBox(parseKeyRing(deps.dataKeys ?? resolveDataKeys(config)));
   const webhookSecret = deps.webhookSecret ?? resolveWebhookSecret(config);
   const mercadopago = new MercadoPagoClient({
     ...(deps.mercadopago?.baseUrl ?? config.mercadopago.baseUrl ? { baseUrl: deps.mercadopago?.baseUrl ?? config.mercadopago.baseUrl } : {}),
@@ -164,6 +166,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     clock,
     queue,
     box: secretBox,
+    personalData,
     audit,
     access: shopAccess,
     payments,
@@ -178,7 +181,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   payments.onTransition(metrics.onPaymentTransition);
   cacheObservers.push(metrics.observeCache);
   // Ids and kinds only reach this log, never addresses, phones or message texts.
-  const notificationRoutes = setupNotifications({ db, config, clock, queue, bookings, log: (msg, data) => app.log.info(data ?? {}, msg) });
+  const notificationRoutes = setupNotifications({ db, config, clock, queue, bookings, personalData, log: (msg, data) => app.log.info(data ?? {}, msg) });
 
   const app = await createServer({
     logger: deps.logger ?? (config.logLevel === 'silent' ? false : loggerOptions(config)),
