@@ -67,9 +67,10 @@ export function summarizeKeyStatus(database: string, currentKeyId: string, confi
   };
 }
 
-async function open(config: AppConfig, out: KeysOutput): Promise<Database | undefined> {
+/** The database to work on: the given one (tests, an embedding process; left open), else the configured one. */
+async function open(config: AppConfig, out: KeysOutput, given?: Database): Promise<Database | undefined> {
   try {
-    const database = await createDatabase(config.database);
+    const database = given ? { ...given, close: async () => undefined } : await createDatabase(config.database);
     const present = await sql<{ present: boolean }>`select to_regclass('public.retention_runs') is not null as present`.execute(database.db);
     if (!present.rows[0]?.present) {
       out.error(`${database.description} is not migrated to encryption at rest: run \`npx barberpro migrate\` first.`);
@@ -87,9 +88,9 @@ async function open(config: AppConfig, out: KeysOutput): Promise<Database | unde
   }
 }
 
-export async function runKeysStatus(config: AppConfig, options: KeysOptions, out: KeysOutput = console): Promise<number> {
+export async function runKeysStatus(config: AppConfig, options: KeysOptions, out: KeysOutput = console, given?: Database): Promise<number> {
   const cipher = createPersonalDataCipher(config);
-  const database = await open(config, out);
+  const database = await open(config, out, given);
   if (!database) return KEYS_EXIT.cannotRun;
   try {
     const status = summarizeKeyStatus(database.description, cipher.box.currentKeyId, cipher.box.keyIds, await sealedCoverage(database.db));
@@ -116,9 +117,9 @@ export function statusLines(s: KeyStatus): string[] {
   return lines;
 }
 
-export async function runKeysRotate(config: AppConfig, options: KeysOptions, out: KeysOutput = console): Promise<number> {
+export async function runKeysRotate(config: AppConfig, options: KeysOptions, out: KeysOutput = console, given?: Database): Promise<number> {
   const cipher = createPersonalDataCipher(config);
-  const database = await open(config, out);
+  const database = await open(config, out, given);
   if (!database) return KEYS_EXIT.cannotRun;
   try {
     if (!options.json) out.error(`… re-encrypting every sealed value under ${cipher.box.currentKeyId} on ${database.description}`);
