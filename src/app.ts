@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { Redis } from 'ioredis';
 import { InProcessJobQueue } from './platform/queue/in-process-queue.js';
@@ -27,6 +28,8 @@ import { analyticsRoutes } from './modules/analytics/routes.js';
 import { ledgerRoutes } from './modules/ledger/routes.js';
 import { opsRoutes } from './modules/ops/routes.js';
 import { registerCoreJobs } from './jobs.js';
+import { RetentionRepository } from './modules/retention/repository.js';
+import { RetentionService } from './modules/retention/service.js';
 import { AuditTrail } from './modules/audit/service.js';
 import { LedgerService } from './modules/ledger/service.js';
 import { MercadoPagoClient } from './modules/payments/mercadopago/client.js';
@@ -204,7 +207,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(analyticsRoutes(analytics));
   await app.register(ledgerRoutes({ db, shopAccess }));
   await app.register(opsRoutes(db));
-  registerCoreJobs(queue, { bookings, analytics, clock });
+  const retention = new RetentionService(new RetentionRepository(db), clock, config.smtpUrl ? undefined : join(config.dataDir, 'outbox'));
+  registerCoreJobs(queue, { bookings, analytics, clock, retention });
   await app.register(notificationRoutes);
   await app.register(invoicing.routes);
   await app.register(

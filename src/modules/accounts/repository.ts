@@ -73,6 +73,8 @@ export class AccountsRepository {
       .insertInto('refresh_tokens')
       .values({ user_id: row.userId, family_id: row.familyId, token_hash: row.tokenHash, expires_at: row.expiresAt })
       .execute();
+    // A session issued is the account in use: the retention job never purges it as unused.
+    await this.db.updateTable('users').set({ last_active_at: sql`now()` }).where('id', '=', row.userId).execute();
   }
 
   /**

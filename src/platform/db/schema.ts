@@ -18,6 +18,8 @@ export interface UsersTable {
   phone: string | null;
   /** Keyed hash of the phone's digits (PersonalDataCipher.keyedHash('phone', …)). */
   phone_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Set whenever a session is issued (login, refresh); the retention job's "unused account" test. */
+  last_active_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   role: 'customer' | 'provider' | 'admin';
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;

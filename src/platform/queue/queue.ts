@@ -10,6 +10,7 @@ export const JOB_NAMES = [
   'payments.reconcile',
   'invoices.issue',
   'webhooks.process',
+  'privacy.retention',
 ] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 

@@ -24,6 +24,11 @@ create index booking_billing_document_hash_idx on booking_billing (document_hash
 alter table invoices add column receiver_document_hash text;
 create index invoices_receiver_document_hash_idx on invoices (receiver_document_hash) where receiver_document_hash is not null;
 
+-- When the account last got a session (login or refresh): what tells an unused account from a
+-- quiet one once its expired refresh tokens are purged. Backfilled from the tokens there are.
+alter table users add column last_active_at timestamptz;
+update users u set last_active_at = (select max(t.created_at) from refresh_tokens t where t.user_id = u.id);
+
 -- One row per run of the retention job: what it removed or anonymised, per kind.
 create table retention_runs (
   id          uuid primary key default gen_random_uuid(),
