@@ -206,7 +206,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const analytics = new AnalyticsRepository(db);
   await app.register(analyticsRoutes(analytics));
   await app.register(ledgerRoutes({ db, shopAccess }));
-  await app.register(opsRoutes(db));
+  await app.register(opsRoutes(db, { clock, keyRing: { current: secretBox.currentKeyId, configured: secretBox.keyIds } }));
   const retention = new RetentionService(new RetentionRepository(db), clock, config.smtpUrl ? undefined : join(config.dataDir, 'outbox'));
   registerCoreJobs(queue, { bookings, analytics, clock, retention });
   await app.register(notificationRoutes);

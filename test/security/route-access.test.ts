@@ -72,6 +72,7 @@ const EXPECTED: Record<string, 'public' | 'metrics-scraper' | Role[]> = {
   'PUT /api/v1/shops/:shopId/fiscal-settings': ['provider', 'admin'],
   'GET /api/v1/admin/ops/db-performance': ['admin'],
   'GET /api/v1/admin/ops/financial-documents': ['admin'],
+  'GET /api/v1/admin/ops/data-protection': ['admin'],
   'GET /api/v1/admin/invoicing/health': ['admin'],
 };
 

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import type { DB } from '../../platform/db/schema.js';
 import { adminsOnly } from '../../platform/http/access.js';
 import { authErrors } from '../../platform/http/schemas.js';
+import type { Clock } from '../../platform/clock.js';
+import { inspectDataProtection } from './data-protection.js';
 import { inspectDbPerformance, inspectFinancialDocuments } from './inspection.js';
 
 const statement = z.object({ calls: z.number(), meanMs: z.number(), minMs: z.number(), maxMs: z.number(), totalMs: z.number() });
@@ -26,8 +28,28 @@ const coverage = z.object({
   missing: z.array(z.object({ id: z.string(), ageMinutes: z.number() })).describe('The oldest first, at most 100'),
 });
 
+const columnCoverage = z.object({
+  table: z.string(),
+  column: z.string(),
+  personal: z.boolean(),
+  total: z.number().int(),
+  byKeyId: z.record(z.string(), z.number().int()),
+  legacy: z.number().int(),
+  legacyByKeyId: z.record(z.string(), z.number().int()),
+  plaintext: z.number().int(),
+});
+
+const dataProtectionSchema = z.object({
+  checkedAt: z.string(),
+  columns: z.array(columnCoverage),
+  keyRing: z.object({ current: z.string(), configured: z.array(z.string()) }).optional(),
+  lastRetentionRun: z
+    .object({ startedAt: z.string(), finishedAt: z.string().nullable(), counts: z.record(z.string(), z.number()), errors: z.record(z.string(), z.string()) })
+    .nullable(),
+});
+
 /** What `barberpro ops` reads from the server's own database (the embedded default has no other way in). */
-export function opsRoutes(db: Kysely<DB>): FastifyPluginAsyncZod {
+export function opsRoutes(db: Kysely<DB>, dataProtection: { clock: Clock; keyRing: { current: string; configured: string[] } }): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/api/v1/admin/ops/db-performance', {
       config: { access: adminsOnly },
@@ -47,6 +69,16 @@ export function opsRoutes(db: Kysely<DB>): FastifyPluginAsyncZod {
         response: { 200: z.object({ invoices: coverage, creditNotes: coverage }), ...authErrors },
       },
       handler: async () => inspectFinancialDocuments(db),
+    });
+
+    app.get('/api/v1/admin/ops/data-protection', {
+      config: { access: adminsOnly },
+      schema: {
+        tags: ['ops'],
+        summary: 'Encryption at rest measured per column (values per key id, plaintext left), the key ring in use, and the retention job’s last run',
+        response: { 200: dataProtectionSchema, ...authErrors },
+      },
+      handler: async () => inspectDataProtection(db, dataProtection.clock.now(), dataProtection.keyRing),
     });
   };
 }
