@@ -7,6 +7,7 @@ import { createTestContext, expectProblem, json, TEST_ENV, TEST_JWT_SECRET, type
 import { loadConfig } from './config.js';
 import { createDatabase } from './db/database.js';
 import { NO_REGION, OTHER_REGION, RegionLabels, ShopRegions } from './metrics.js';
+import { JOB_NAMES } from './queue/queue.js';
 
 const METRICS_TOKEN = 'scraper-token-for-tests-0123456789';
 const scraper = { authorization: `Bearer ${METRICS_TOKEN}` };
@@ -211,7 +212,7 @@ describe('business metrics', () => {
 
   it('reports queue depth per queue and state', async () => {
     const before = (await scrape()).samples;
-    expect(find(before, 'barberpro_queue_jobs')).toHaveLength(6 * 4);
+    expect(find(before, 'barberpro_queue_jobs')).toHaveLength(JOB_NAMES.length * 4);
     const waiting = value(before, 'barberpro_queue_jobs', { queue: 'rollups.daily', state: 'waiting' })!;
     await ctx.app.queue.enqueue('rollups.daily', {}, { jobId: 'metrics-test', delayMs: 3_600_000 });
     const after = (await scrape()).samples;
@@ -293,7 +294,7 @@ describe('when PostgreSQL is unreachable', () => {
       expect(value(samples, 'barberpro_metrics_collector_success', { collector: 'queue' })).toBe(1);
       expect(find(samples, 'barberpro_bookings')).toEqual([]);
       expect(find(samples, 'barberpro_active_holds')).toEqual([]);
-      expect(find(samples, 'barberpro_queue_jobs')).toHaveLength(24);
+      expect(find(samples, 'barberpro_queue_jobs')).toHaveLength(JOB_NAMES.length * 4);
       expect(value(samples, 'process_resident_memory_bytes')).toBeGreaterThan(0);
     } finally {
       await app.close();
