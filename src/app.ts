@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { RedisClient } from './platform/redis.js';
 import { InProcessJobQueue } from './platform/queue/in-process-queue.js';
@@ -27,6 +28,8 @@ import { analyticsRoutes } from './modules/analytics/routes.js';
 import { ledgerRoutes } from './modules/ledger/routes.js';
 import { opsRoutes } from './modules/ops/routes.js';
 import { registerCoreJobs } from './jobs.js';
+import { RetentionRepository } from './modules/retention/repository.js';
+import { RetentionService } from './modules/retention/service.js';
 import { AuditTrail } from './modules/audit/service.js';
 import { LedgerService } from './modules/ledger/service.js';
 import { MercadoPagoClient } from './modules/payments/mercadopago/client.js';
@@ -35,7 +38,8 @@ import { paymentsRoutes } from './modules/payments/routes.js';
 import { PaymentsService } from './modules/payments/service.js';
 import { TEST_CRASH_ENV, testCrashPoint } from './modules/payments/crash-points.js';
 import { SecretBox, parseKeyRing } from './platform/crypto/secret-box.js';
-import { resolveDataKeys, resolveWebhookSecret } from './platform/secrets.js';
+import { PersonalDataCipher } from './platform/crypto/personal-data.js';
+import { resolveDataHashKey, resolveDataKeys, resolveWebhookSecret } from './platform/secrets.js';
 import { BookingsRepository } from './modules/bookings/repository.js';
 import { bookingsRoutes } from './modules/bookings/routes.js';
 import { BookingsService } from './modules/bookings/service.js';
@@ -110,7 +114,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   const tokens = new TokenService(deps.jwtSecret, config.accessTokenTtlSeconds);
   const loginThrottle = new LoginThrottle(config.loginLockout, deps.redis, () => clock.now().getTime(), (scope) => securityCounters.onLockout(scope));
-  const accounts = new AccountsService(new AccountsRepository(db), tokens, clock, config.refreshTokenTtlDays, loginThrottle);
+  const secretBox = new SecretBox(parseKeyRing(deps.dataKeys ?? resolveDataKeys(config)));
+  const personalData = new PersonalDataCipher(secretBox, Buffer.from(resolveDataHashKey(config), 'base64'));
+  const accounts = new AccountsService(new AccountsRepository(db, personalData), tokens, clock, config.refreshTokenTtlDays, loginThrottle);
   const catalogRepo = new CatalogRepository(db);
   const shopAccess = new ShopAccess(catalogRepo);
   const cache = new Cache(deps.redis ? new RedisCacheStore(deps.redis) : new MemoryCacheStore(), (name, result) => cacheObservers.forEach((o) => o(name, result)));
@@ -133,7 +139,6 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   const audit = new AuditTrail(db);
   const ledger = new LedgerService(db, audit);
-  const secretBox = new SecretBox(parseKeyRing(deps.dataKeys ?? resolveDataKeys(config)));
   const webhookSecret = deps.webhookSecret ?? resolveWebhookSecret(config);
   const mercadopago = new MercadoPagoClient({
     ...(deps.mercadopago?.baseUrl ?? config.mercadopago.baseUrl ? { baseUrl: deps.mercadopago?.baseUrl ?? config.mercadopago.baseUrl } : {}),
@@ -176,6 +181,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     clock,
     queue,
     box: secretBox,
+    personalData,
     audit,
     access: shopAccess,
     payments,
@@ -201,7 +207,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     // Ids and counts only: titles and notes stay in the database.
     log: (level, message, data) => app.log[level](data ?? {}, message),
   });
-  const notificationRoutes = setupNotifications({ db, config, clock, queue, bookings, log: (msg, data) => app.log.info(data ?? {}, msg) });
+  const notificationRoutes = setupNotifications({ db, config, clock, queue, bookings, personalData, log: (msg, data) => app.log.info(data ?? {}, msg) });
 
   const app = await createServer({
     logger: deps.logger ?? (config.logLevel === 'silent' ? false : loggerOptions(config)),
@@ -225,7 +231,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const analytics = new AnalyticsRepository(db);
   await app.register(analyticsRoutes(analytics));
   await app.register(ledgerRoutes({ db, shopAccess }));
-  await app.register(opsRoutes(db, { queue, bookings, clock, incidents: incidents.service }));
+  await app.register(opsRoutes(db, { queue, bookings, clock, incidents: incidents.service, keyRing: { current: secretBox.currentKeyId, configured: secretBox.keyIds } }));
   await app.register(incidents.routes);
   const dashboards = new DashboardsService(
     new DashboardsRepository(db),
@@ -233,7 +239,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     { revenueTargetDailyCents: config.revenueTargetDailyCents },
   );
   await app.register(dashboardsRoutes(dashboards));
-  registerCoreJobs(queue, { bookings, analytics, clock });
+  const retention = new RetentionService(new RetentionRepository(db), clock, config.smtpUrl ? undefined : join(config.dataDir, 'outbox'));
+  registerCoreJobs(queue, { bookings, analytics, clock, retention });
   await app.register(notificationRoutes);
   await app.register(invoicing.routes);
   await app.register(

@@ -8,6 +8,7 @@ import { hashPassword } from '../src/modules/accounts/passwords.js';
 import { TokenService } from '../src/modules/accounts/tokens.js';
 import { ManualClock, type Clock } from '../src/platform/clock.js';
 import { loadConfig } from '../src/platform/config.js';
+import { createPersonalDataCipher, type PersonalDataCipher } from '../src/platform/crypto/personal-data.js';
 import { createDatabase, type Database } from '../src/platform/db/database.js';
 import { migrateToLatest } from '../src/platform/db/migrator.js';
 import type { Role } from '../src/platform/http/access.js';
@@ -77,7 +78,13 @@ export const TEST_ENV = {
   LOGIN_LOCKOUT_IP_FAILURES: '100000',
   MP_WEBHOOK_SECRET: 'test-webhook-secret-0123456789abcdef',
   DATA_ENCRYPTION_KEYS: `test1:${Buffer.alloc(32, 7).toString('base64')}`,
+  DATA_HASH_KEY: Buffer.alloc(32, 9).toString('base64'),
 } as const;
+
+/** Seals and opens personal data with the test keys (the ones createTestContext's app uses). */
+export function testPersonalData(): PersonalDataCipher {
+  return createPersonalDataCipher(loadConfig(TEST_ENV));
+}
 
 export async function createTestContext(
   options: { now?: string; clock?: Clock; env?: Record<string, string>; queue?: JobQueue; deps?: Pick<AppDependencies, 'mercadopago' | 'webDist'> } = {},

@@ -111,6 +111,7 @@ function serviceEnv(databaseUrl: string, port: number, dataDir: string, jwtSecre
     MP_WEBHOOK_SECRET: webhookSecret,
     MP_BASE_URL: mpBaseUrl,
     DATA_ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+    DATA_HASH_KEY: randomBytes(32).toString('base64'),
   };
 }
 

@@ -165,14 +165,14 @@ export class RegionalStack extends Stack {
     const replicaRegions = settings.standby ? [{ region: context.standbyRegion }] : undefined;
     const app = new secretsmanager.Secret(this, 'AppSecret', {
       secretName: n.appSecret,
-      description: 'JWT_SECRET (generated), MP_WEBHOOK_SECRET and DATA_ENCRYPTION_KEYS (set by operators; the placeholder fails the app\'s validation so it refuses to start)',
+      description: 'JWT_SECRET (generated), MP_WEBHOOK_SECRET, DATA_ENCRYPTION_KEYS and DATA_HASH_KEY (set by operators; the placeholder fails the app\'s validation so it refuses to start)',
       generateSecretString: {
-        secretStringTemplate: JSON.stringify({ MP_WEBHOOK_SECRET: 'SET-ME', DATA_ENCRYPTION_KEYS: 'SET-ME' }),
+        secretStringTemplate: JSON.stringify({ MP_WEBHOOK_SECRET: 'SET-ME', DATA_ENCRYPTION_KEYS: 'SET-ME', DATA_HASH_KEY: 'SET-ME' }),
         generateStringKey: 'JWT_SECRET',
         passwordLength: 64,
         excludePunctuation: true,
       },
-      // Data encrypted with DATA_ENCRYPTION_KEYS must stay readable after a regional failover.
+      // Data encrypted with DATA_ENCRYPTION_KEYS (and matched with DATA_HASH_KEY) must stay readable after a regional failover.
       ...(replicaRegions ? { replicaRegions } : {}),
       removalPolicy: RemovalPolicy.RETAIN,
     });

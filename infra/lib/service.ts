@@ -156,6 +156,7 @@ export class BackendService extends Construct {
         JWT_SECRET: ecs.Secret.fromSecretsManager(s.app, 'JWT_SECRET'),
         MP_WEBHOOK_SECRET: ecs.Secret.fromSecretsManager(s.app, 'MP_WEBHOOK_SECRET'),
         DATA_ENCRYPTION_KEYS: ecs.Secret.fromSecretsManager(s.app, 'DATA_ENCRYPTION_KEYS'),
+        DATA_HASH_KEY: ecs.Secret.fromSecretsManager(s.app, 'DATA_HASH_KEY'),
         METRICS_TOKEN: ecs.Secret.fromSecretsManager(s.metrics, 'METRICS_TOKEN'),
       },
       healthCheck: {

@@ -93,7 +93,7 @@ describe('ECS Fargate service', () => {
   it('takes every credential from Secrets Manager and none as plain text', () => {
     const [container] = only(prod, 'AWS::ECS::TaskDefinition').resource.Properties.ContainerDefinitions;
     const secretNames = container.Secrets.map((s: { Name: string }) => s.Name).sort();
-    expect(secretNames).toEqual(['DATA_ENCRYPTION_KEYS', 'DB_PASSWORD', 'DB_USER', 'JWT_SECRET', 'METRICS_TOKEN', 'MP_WEBHOOK_SECRET', 'REDIS_AUTH_TOKEN']);
+    expect(secretNames).toEqual(['DATA_ENCRYPTION_KEYS', 'DATA_HASH_KEY', 'DB_PASSWORD', 'DB_USER', 'JWT_SECRET', 'METRICS_TOKEN', 'MP_WEBHOOK_SECRET', 'REDIS_AUTH_TOKEN']);
     const env = Object.fromEntries(container.Environment.map((e: { Name: string; Value: unknown }) => [e.Name, e.Value]));
     for (const secret of secretNames) expect(env).not.toHaveProperty(secret);
     expect(env).not.toHaveProperty('DATABASE_URL');

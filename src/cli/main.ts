@@ -2,6 +2,9 @@ import { Command, InvalidArgumentError } from 'commander';
 import { seedDemoData, DEMO_ACCOUNTS, DEMO_PASSWORD } from '../demo/seed.js';
 import { loadConfig } from '../platform/config.js';
 import { migrateToLatest } from '../platform/db/migrator.js';
+import { createPersonalDataCipher } from '../platform/crypto/personal-data.js';
+import { sealPlaintextAtMigrate } from '../platform/crypto/rotation.js';
+import { registerKeysCommands } from './keys.js';
 import { isClusterWorker, openDatabase, serve, serveClusterWorker, type ServeOptions } from './serve.js';
 import { parseBatchSize, runAuditVerify } from '../modules/audit/cli.js';
 import { registerOpsCommands } from './ops/commands.js';
@@ -42,6 +45,8 @@ program
       console.log(
         report.applied.length ? `Applied ${report.applied.join(', ')} on ${database.description}.` : `${database.description} is up to date.`,
       );
+      const sealed = await sealPlaintextAtMigrate(database.db, createPersonalDataCipher(config));
+      if (sealed) console.log(`Sealed ${sealed} personal data value(s) stored in plaintext.`);
     } finally {
       await database.close();
     }
@@ -56,6 +61,7 @@ program
     try {
       await migrateToLatest(database.db);
       const result = await seedDemoData(database.db);
+      await sealPlaintextAtMigrate(database.db, createPersonalDataCipher(config));
       console.log(
         result.created
           ? `Seeded ${result.shops} demo shops on ${database.description}.\nAccounts (password "${DEMO_PASSWORD}"): ${Object.values(DEMO_ACCOUNTS).join(', ')}`
@@ -78,5 +84,6 @@ program
   });
 
 registerOpsCommands(program);
+registerKeysCommands(program);
 
 await program.parseAsync(process.argv);

@@ -31,6 +31,7 @@ export async function loadOpenApiDocument(): Promise<OpenApiDocument> {
       JWT_SECRET: 'openapi-types-generation-secret-0123456789',
       MP_WEBHOOK_SECRET: 'openapi-types-generation-webhook',
       DATA_ENCRYPTION_KEYS: `gen:${Buffer.alloc(32, 1).toString('base64')}`,
+      DATA_HASH_KEY: Buffer.alloc(32, 2).toString('base64'),
     });
     const app = await buildApp({ config, database, jwtSecret: 'openapi-types-generation-secret-0123456789', logger: false });
     await app.ready();

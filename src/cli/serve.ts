@@ -9,6 +9,8 @@ import { loadConfig, type AppConfig } from '../platform/config.js';
 import { createDatabase, type Database } from '../platform/db/database.js';
 import { DataDirLockedError } from '../platform/db/data-dir-lock.js';
 import { migrateToLatest } from '../platform/db/migrator.js';
+import { createPersonalDataCipher } from '../platform/crypto/personal-data.js';
+import { sealPlaintextAtMigrate } from '../platform/crypto/rotation.js';
 import { WEB_DIST } from '../platform/http/web-app.js';
 import { BullMQJobQueue } from '../platform/queue/bullmq-queue.js';
 import { InProcessJobQueue } from '../platform/queue/in-process-queue.js';
@@ -63,6 +65,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   const database = await createDatabase(config.database);
   await migrateToLatest(database.db);
   if (config.seedDemo) await seedDemoData(database.db);
+  await sealPlaintextAtMigrate(database.db, createPersonalDataCipher(config));
   await database.close();
 
   let stopping = false;
@@ -110,6 +113,8 @@ async function startInstance(config: AppConfig, { prepareDatabase }: { prepareDa
   const queue: JobQueue = config.redisUrl ? new BullMQJobQueue(jobConnection(redisTarget!), onJobError) : new InProcessJobQueue(onJobError);
 
   const seeded = prepareDatabase && config.seedDemo ? await seedDemoData(database.db) : undefined;
+  // Plaintext written before encryption at rest (or by the seed) is sealed before serving.
+  if (prepareDatabase) await sealPlaintextAtMigrate(database.db, createPersonalDataCipher(config));
   const sandbox = await startEmbeddedMercadoPago(config, database.db);
   const afip = await startEmbeddedAfip(config, database.db);
   const app = await buildApp({

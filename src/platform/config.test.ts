@@ -7,6 +7,7 @@ const production = {
   JWT_SECRET: 'x'.repeat(48),
   MP_WEBHOOK_SECRET: 'w'.repeat(32),
   DATA_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
+  DATA_HASH_KEY: Buffer.alloc(32, 2).toString('base64'),
 };
 
 describe('loadConfig', () => {
@@ -17,7 +18,7 @@ describe('loadConfig', () => {
     expect(config.mercadopago.baseUrl).toBeUndefined();
   });
 
-  it.each(['DATABASE_URL', 'JWT_SECRET', 'MP_WEBHOOK_SECRET', 'DATA_ENCRYPTION_KEYS'])('refuses production without %s (no generated secrets on one disk)', (name) => {
+  it.each(['DATABASE_URL', 'JWT_SECRET', 'MP_WEBHOOK_SECRET', 'DATA_ENCRYPTION_KEYS', 'DATA_HASH_KEY'])('refuses production without %s (no generated secrets on one disk)', (name) => {
     const env: Record<string, string> = { ...production };
     delete env[name];
     expect(() => loadConfig(env)).toThrow(name);

@@ -35,6 +35,7 @@ const envSchema = z.object({
   MP_CLIENT_SECRET: z.string().min(1).optional(),
   PLATFORM_COMMISSION_BPS: z.coerce.number().int().min(0).max(5_000).default(500),
   DATA_ENCRYPTION_KEYS: z.string().min(10).optional(),
+  DATA_HASH_KEY: z.string().refine((v) => Buffer.from(v, 'base64').length >= 32, 'must be at least 32 bytes, base64').optional(),
   AFIP_WSAA_URL: z.string().url().optional(),
   AFIP_WSFE_URL: z.string().url().optional(),
   AFIP_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(120_000).default(30_000),
@@ -94,6 +95,8 @@ export type AppConfig = {
   afip: { wsaaUrl: string | undefined; wsfeUrl: string | undefined; environment: 'production' | 'homologation' | 'sandbox' | undefined; timeoutMs: number };
   /** `keyid:base64key[,older:base64key]`; unset → a development key kept in DATA_DIR. */
   dataEncryptionKeys: string | undefined;
+  /** base64 key of the keyed hashes (HMAC-SHA-256) that let encrypted personal data be matched. */
+  dataHashKey: string | undefined;
   rateLimits: { perMinute: number; loginPerMinute: number; bookingsPerMinute: number };
   loginLockout: { accountFailures: number; ipFailures: number; minutes: number };
   /**
@@ -123,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (!e.MP_WEBHOOK_SECRET) throw new Error('Invalid configuration: MP_WEBHOOK_SECRET is required in production');
     if (!e.DATA_ENCRYPTION_KEYS) throw new Error('Invalid configuration: DATA_ENCRYPTION_KEYS is required in production');
     if (e.EMBEDDED_SANDBOXES === 'true') throw new Error('Invalid configuration: EMBEDDED_SANDBOXES cannot be true in production');
+    if (!e.DATA_HASH_KEY) throw new Error('Invalid configuration: DATA_HASH_KEY is required in production');
   }
   if (Boolean(e.AFIP_WSAA_URL) !== Boolean(e.AFIP_WSFE_URL))
     throw new Error('Invalid configuration: AFIP_WSAA_URL and AFIP_WSFE_URL go together (both or neither)');
@@ -170,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       timeoutMs: e.AFIP_TIMEOUT_MS,
     },
     dataEncryptionKeys: e.DATA_ENCRYPTION_KEYS,
+    dataHashKey: e.DATA_HASH_KEY,
     rateLimits: { perMinute: e.RATE_LIMIT_PER_MINUTE, loginPerMinute: e.RATE_LIMIT_LOGIN_PER_MINUTE, bookingsPerMinute: e.RATE_LIMIT_BOOKINGS_PER_MINUTE },
     loginLockout: { accountFailures: e.LOGIN_LOCKOUT_ACCOUNT_FAILURES, ipFailures: e.LOGIN_LOCKOUT_IP_FAILURES, minutes: e.LOGIN_LOCKOUT_MINUTES },
     trustProxy: parseTrustProxy(e.TRUST_PROXY),

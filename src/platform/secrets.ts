@@ -22,6 +22,11 @@ export function resolveDataKeys(config: AppConfig): string {
   return config.dataEncryptionKeys ?? developmentSecret(config, 'data-key', () => `dev1:${randomBytes(32).toString('base64')}`);
 }
 
+/** The keyed-hash key: DATA_HASH_KEY, or a development key kept in DATA_DIR. */
+export function resolveDataHashKey(config: AppConfig): string {
+  return config.dataHashKey ?? developmentSecret(config, 'data-hash-key', () => randomBytes(32).toString('base64'));
+}
+
 /** Generated once and kept (mode 0600) so a development server keeps its secrets across restarts. */
 function developmentSecret(config: AppConfig, name: string, generate: () => string): string {
   const file = join(config.dataDir, name);

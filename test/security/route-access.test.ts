@@ -81,6 +81,7 @@ const EXPECTED: Record<string, 'public' | 'metrics-scraper' | 'alertmanager' | R
   'GET /api/v1/admin/ops/migrations': ['admin'],
   'GET /api/v1/admin/ops/usage': ['admin'],
   'POST /api/v1/admin/ops/recovery': ['admin'],
+  'GET /api/v1/admin/ops/data-protection': ['admin'],
   'GET /api/v1/admin/invoicing/health': ['admin'],
   // Alertmanager's own bearer token (ALERTMANAGER_WEBHOOK_TOKEN); no user, not even an admin.
   'POST /api/v1/ops/alertmanager': 'alertmanager',

@@ -6,6 +6,7 @@ import { cuitCheckDigit } from '../../modules/catalog/cuit.js';
 import { InvoicingHealthService, NOT_CONFIGURED_REASON } from '../../modules/invoicing/health.js';
 import { InvoicingRepository } from '../../modules/invoicing/repository.js';
 import { ManualClock } from '../../platform/clock.js';
+import { keylessPersonalData } from '../../platform/crypto/personal-data.js';
 import { startAfipSandbox, type AfipSandbox } from '../../sandbox/afip/index.js';
 import { runOpsCommand } from './commands.js';
 import { EXIT, type CheckResult } from './report.js';
@@ -119,7 +120,7 @@ describe('GET /api/v1/admin/invoicing/health', () => {
   });
 
   it('without AFIP configured, says so instead of asking', async () => {
-    const h = await new InvoicingHealthService({ repo: new InvoicingRepository(ctx.database.db), clock }).inspect();
+    const h = await new InvoicingHealthService({ repo: new InvoicingRepository(ctx.database.db, keylessPersonalData('figures only')), clock }).inspect();
     expect(h.afip).toEqual({ consulted: false, reason: NOT_CONFIGURED_REASON });
     expect(h.sequences.find((s) => s.cuit === cuit)?.afip.skipped).toBe(NOT_CONFIGURED_REASON);
   });

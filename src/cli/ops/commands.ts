@@ -12,6 +12,7 @@ import { auditChainCheck, dbPerformanceChecks, documentChecks, ledgerChecks } fr
 import { runPerformanceValidation } from './checks/performance.js';
 import { runDrReadiness } from './checks/dr.js';
 import { runAfipHealthCheck } from './checks/afip.js';
+import { runDataProtectionCheck } from './checks/data-protection.js';
 import { assessSeverity, SEVERITY, statusOfSeverity } from './verdicts.js';
 import { check } from './report.js';
 import { analyseIncidents, notifyIncident, openIncidents, preDeploymentCheck, recover, RECOVERY_TYPES } from './checks/incidents.js';
@@ -138,8 +139,13 @@ export const COMMANDS: OpsCommand[] = [
     run: async (ctx) => ({ checks: await runDrReadiness(ctx) }),
   },
   {
+    name: 'data-protection-check',
+    description: 'Personal data and secrets encrypted at rest (measured per column), keys in use, last retention run (≤ 2 days), data-subject requests near their deadline',
+    run: async (ctx) => ({ checks: await runDataProtectionCheck(ctx) }),
+  },
+  {
     name: 'compliance-validation',
-    description: 'The daily compliance checks together: audit trail, ledger, invoices and credit notes, AFIP health (data protection once it exists)',
+    description: 'The daily compliance checks together: audit trail, ledger, invoices and credit notes, AFIP health, data protection',
     options: [new Option('--grace-minutes <n>', 'how long a payment or refund may wait for its voucher').argParser(positiveInt(10_080)).default(60)],
     run: async (ctx, o) => ({
       checks: [
@@ -147,7 +153,7 @@ export const COMMANDS: OpsCommand[] = [
         ...(await ledgerChecks(ctx)),
         ...(await documentChecks(ctx, o.graceMinutes as number)),
         ...(await runAfipHealthCheck(ctx)).checks,
-        check.skip('data-protection', 'Data protection (data-protection-check)', 'not implemented yet: issue 9 (Ley 25.326) brings it'),
+        ...(await runDataProtectionCheck(ctx)),
       ],
     }),
   },
@@ -279,7 +285,6 @@ export const COMMANDS: OpsCommand[] = [
 
 /** Script names of the runbook whose subject another issue (or a later part of this one) brings. */
 export const NOT_IMPLEMENTED: Record<string, string> = {
-  'data-protection-check': 'issue 9 (personal data protection, Ley 25.326)',
   'blue-green-deploy': 'issue 8 (deployment)',
   'traffic-switch': 'issue 8 (deployment)',
   'verify-rollback': 'issue 8 (deployment)',

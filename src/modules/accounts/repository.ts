@@ -1,31 +1,60 @@
+import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
+import type { PersonalDataCipher } from '../../platform/crypto/personal-data.js';
+import { contextOf } from '../../platform/crypto/sealed-columns.js';
 import type { DB, User } from '../../platform/db/schema.js';
 
 export type NewUser = Pick<User, 'email' | 'password_hash' | 'full_name' | 'phone' | 'role'>;
 
+/** users.phone is sealed at rest: written sealed with its keyed hash, opened on every read. */
 export class AccountsRepository {
-  constructor(private readonly db: Kysely<DB>) {}
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly personalData: PersonalDataCipher,
+  ) {}
 
-  findUserByEmail(email: string): Promise<User | undefined> {
-    return this.db
+  async findUserByEmail(email: string): Promise<User | undefined> {
+    const row = await this.db
       .selectFrom('users')
       .selectAll()
       .where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()))
       .executeTakeFirst();
+    return row && this.opened(row);
   }
 
-  findUserById(id: string): Promise<User | undefined> {
-    return this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  async findUserById(id: string): Promise<User | undefined> {
+    const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && this.opened(row);
+  }
+
+  /** Accounts whose phone has these digits (an equality match on the keyed hash, never on plaintext). */
+  async findUserIdsByPhone(phone: string): Promise<string[]> {
+    const hash = this.personalData.keyedHash('phone', phone);
+    if (!hash) return [];
+    const rows = await this.db.selectFrom('users').select('id').where('phone_hash', '=', hash).execute();
+    return rows.map((r) => r.id);
   }
 
   /** Returns undefined when the email is already registered. */
   async insertUser(user: NewUser): Promise<User | undefined> {
-    return this.db
+    // The id is chosen here because the sealed phone is bound to it (its encryption context).
+    const id = randomUUID();
+    const row = await this.db
       .insertInto('users')
-      .values(user)
+      .values({
+        ...user,
+        id,
+        phone: this.personalData.sealNullable(user.phone, contextOf('users', 'phone', id)),
+        phone_hash: this.personalData.keyedHash('phone', user.phone),
+      })
       .onConflict((oc) => oc.expression(sql`lower(email)`).doNothing())
       .returningAll()
       .executeTakeFirst();
+    return row && this.opened(row);
+  }
+
+  private opened(row: User): User {
+    return { ...row, phone: this.personalData.openNullable(row.phone, contextOf('users', 'phone', row.id)) };
   }
 
   async shopMemberships(userId: string): Promise<Array<{ shopId: string; role: 'owner' | 'barber'; shopName: string }>> {
@@ -44,6 +73,8 @@ export class AccountsRepository {
       .insertInto('refresh_tokens')
       .values({ user_id: row.userId, family_id: row.familyId, token_hash: row.tokenHash, expires_at: row.expiresAt })
       .execute();
+    // A session issued is the account in use: the retention job never purges it as unused.
+    await this.db.updateTable('users').set({ last_active_at: sql`now()` }).where('id', '=', row.userId).execute();
   }
 
   /**

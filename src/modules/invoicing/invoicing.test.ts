@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createShopFixture, linkMercadoPagoSeller, type ShopFixture } from '../../../test/fixtures.js';
-import { createTestContext, expectProblem, freePort, json, TEST_ENV, TEST_JWT_SECRET, waitFor, type TestContext, type TestUser } from '../../../test/helpers.js';
+import { createTestContext, expectProblem, freePort, json, testPersonalData, TEST_ENV, TEST_JWT_SECRET, waitFor, type TestContext, type TestUser } from '../../../test/helpers.js';
 import { buildApp } from '../../app.js';
 import { ManualClock } from '../../platform/clock.js';
 import { loadConfig } from '../../platform/config.js';
@@ -11,6 +11,7 @@ import { startAfipSandbox, type AfipSandbox } from '../../sandbox/afip/index.js'
 import { startMercadoPagoSandbox, type MercadoPagoSandbox } from '../../sandbox/mercadopago/index.js';
 import { cuitCheckDigit } from '../catalog/cuit.js';
 import { defaultQrPng, renderInvoicePdf } from './pdf.js';
+import { InvoicingRepository } from './repository.js';
 import { decodeQrUrl } from './qr.js';
 import type { InvoiceDocument } from './types.js';
 
@@ -158,7 +159,8 @@ async function afterBackoff<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-const invoiceRows = (bookingId: string) => ctx.database.db.selectFrom('invoices').selectAll().where('booking_id', '=', bookingId).orderBy('created_at').execute();
+// Through the repository: receivers and documents are sealed at rest and opened there.
+const invoiceRows = (bookingId: string) => new InvoicingRepository(ctx.database.db, testPersonalData()).forBooking(bookingId);
 const invoiceOf = async (bookingId: string, kind: 'invoice' | 'credit_note' = 'invoice') => (await invoiceRows(bookingId)).find((r) => r.kind === kind);
 const waitForInvoice = (bookingId: string, status = 'authorized', kind: 'invoice' | 'credit_note' = 'invoice') =>
   waitFor(() => invoiceOf(bookingId, kind), (row) => row?.status === status, 15_000).then((row) => row!);
@@ -471,11 +473,11 @@ describe('who sees what, and bad input', () => {
     expect(json(res)).toMatchObject({ pointOfSale: POINT_OF_SALE, environment: 'sandbox', enabled: true, hasPrivateKey: true, certificate: { cuit: shop.cuit } });
     expect(res.body).not.toMatch(/PRIVATE KEY|privateKey"/);
     const stored = await ctx.database.db.selectFrom('shop_fiscal_settings').select('private_key_sealed').where('shop_id', '=', shop.shopId).executeTakeFirstOrThrow();
-    expect(stored.private_key_sealed.startsWith('v1.')).toBe(true);
+    expect(stored.private_key_sealed.startsWith('v2.')).toBe(true);
     expect(stored.private_key_sealed).not.toContain('PRIVATE KEY');
     const tickets = await ctx.database.db.selectFrom('afip_tickets').selectAll().execute();
     expect(tickets.length).toBeGreaterThan(0);
-    for (const t of tickets) expect(t.token_sealed.startsWith('v1.')).toBe(true);
+    for (const t of tickets) expect(t.token_sealed.startsWith('v2.')).toBe(true);
   });
 
   it('invalid PEM, a certificate of another CUIT, a key that is not the certificate’s, a malformed body: 4xx problem+json and nothing written', async () => {

@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { PersonalDataCipher } from '../../platform/crypto/personal-data.js';
+import { contextOf, receiverDocumentOf } from '../../platform/crypto/sealed-columns.js';
 import type { AfipEnvironmentName, DB, InvoiceStatus, InvoicesTable, ShopFiscalSettingsTable } from '../../platform/db/schema.js';
 
 type Executor = Kysely<DB> | Transaction<DB>;
@@ -43,14 +46,54 @@ export interface NewInvoice {
   last_error?: string | null;
 }
 
-/** All of invoicing's SQL. */
+/**
+ * All of invoicing's SQL. The customer's billing data — booking_billing.receiver, and the
+ * receiver and authorized document of each invoice — is personal data sealed at rest (the whole
+ * JSON, with a keyed hash of the document number for lookups): written sealed here and opened on
+ * every read, so the rest of invoicing, the PDF included, sees plain receivers.
+ *
+ * An issued Factura A/B is a legal record kept ten years (Ley 11.683, RG 1415): its receiver stays
+ * readable because key rotation re-wraps it under the current key like every other value, and a
+ * key leaves DATA_ENCRYPTION_KEYS only once `keys status` shows no value under it. Deleting a
+ * customer's data never touches these fields (tax law keeps them).
+ */
 export class InvoicingRepository {
-  constructor(readonly db: Kysely<DB>) {}
+  constructor(
+    readonly db: Kysely<DB>,
+    private readonly personalData: PersonalDataCipher,
+  ) {}
+
+  private sealReceiver(table: 'booking_billing' | 'invoices', key: string, receiver: unknown) {
+    const json = JSON.stringify(receiver);
+    const hash = this.personalData.keyedHash('document', receiverDocumentOf(json));
+    return { receiver: this.personalData.sealJson(receiver, contextOf(table, 'receiver', key)), hash };
+  }
+
+  /** The row with its receiver and document opened. */
+  private opened<T extends { id: string; receiver: unknown; document: unknown }>(row: T): T {
+    return {
+      ...row,
+      receiver: this.personalData.openJson(row.receiver, contextOf('invoices', 'receiver', row.id)),
+      document: row.document === null ? null : this.personalData.openJson(row.document, contextOf('invoices', 'document', row.id)),
+    };
+  }
+
+  private openedOrUndefined<T extends { id: string; receiver: unknown; document: unknown }>(row: T | undefined): T | undefined {
+    return row && this.opened(row);
+  }
+
+  /** Invoices whose receiver has this DNI/CUIL/CUIT (matched on the keyed hash). */
+  async invoiceIdsForReceiverDocument(documentNumber: string): Promise<string[]> {
+    const hash = this.personalData.keyedHash('document', documentNumber);
+    if (!hash) return [];
+    const rows = await this.db.selectFrom('invoices').select('id').where('receiver_document_hash', '=', hash).orderBy('created_at').execute();
+    return rows.map((r) => r.id);
+  }
 
   // Recording (in the payment's transaction) ------------------------------------------------
 
-  shopForBooking(trx: Executor, bookingId: string) {
-    return trx
+  async shopForBooking(trx: Executor, bookingId: string) {
+    const row = await trx
       .selectFrom('bookings as b')
       .innerJoin('shops as s', 's.id', 'b.shop_id')
       .leftJoin('shop_fiscal_settings as f', 'f.shop_id', 's.id')
@@ -58,12 +101,16 @@ export class InvoicingRepository {
       .select(['s.id as shop_id', 's.cuit', 's.tax_condition', 'f.point_of_sale', 'f.enabled', 'bb.receiver'])
       .where('b.id', '=', bookingId)
       .executeTakeFirst();
+    return row && { ...row, receiver: row.receiver === null ? null : this.personalData.openJson(row.receiver, contextOf('booking_billing', 'receiver', bookingId)) };
   }
 
   async insertInvoice(trx: Executor, values: NewInvoice): Promise<string | undefined> {
+    // The id is chosen here because the sealed receiver is bound to it (its encryption context).
+    const id = randomUUID();
+    const { receiver, hash } = this.sealReceiver('invoices', id, values.receiver);
     const row = await trx
       .insertInto('invoices')
-      .values({ ...values, receiver: JSON.stringify(values.receiver) })
+      .values({ ...values, id, receiver, receiver_document_hash: hash })
       .onConflict((oc) => oc.column('source_ref').doNothing())
       .returning('id')
       .executeTakeFirst();
@@ -71,8 +118,8 @@ export class InvoicingRepository {
   }
 
   /** The invoice of a payment (the one its collection produced). */
-  invoiceOfPayment(trx: Executor, paymentId: string) {
-    return trx.selectFrom('invoices').selectAll().where('payment_id', '=', paymentId).where('kind', '=', 'invoice').orderBy('created_at').executeTakeFirst();
+  async invoiceOfPayment(trx: Executor, paymentId: string) {
+    return this.openedOrUndefined(await trx.selectFrom('invoices').selectAll().where('payment_id', '=', paymentId).where('kind', '=', 'invoice').orderBy('created_at').executeTakeFirst());
   }
 
   // Issuing -------------------------------------------------------------------------------
@@ -154,8 +201,8 @@ export class InvoicingRepository {
    * resolved before any new number), then the oldest pending one that may go now. A credit note
    * waits until its invoice is authorized and the earlier credit notes of that invoice are done.
    */
-  head(key: SequenceKey, now: Date) {
-    return this.db
+  async head(key: SequenceKey, now: Date) {
+    const row = await this.db
       .selectFrom('invoices as i')
       .selectAll('i')
       .where('i.cuit', '=', key.cuit)
@@ -191,6 +238,7 @@ export class InvoicingRepository {
       .orderBy('i.id')
       .limit(1)
       .executeTakeFirst();
+    return this.openedOrUndefined(row);
   }
 
   context(invoiceId: string): Promise<InvoiceContext | undefined> {
@@ -219,20 +267,21 @@ export class InvoicingRepository {
     return db.selectFrom('shop_fiscal_settings').selectAll().where('shop_id', '=', shopId).executeTakeFirst();
   }
 
-  findInvoice(id: string, db: Executor = this.db) {
-    return db.selectFrom('invoices').selectAll().where('id', '=', id).executeTakeFirst();
+  async findInvoice(id: string, db: Executor = this.db) {
+    return this.openedOrUndefined(await db.selectFrom('invoices').selectAll().where('id', '=', id).executeTakeFirst());
   }
 
   /** Figures of the authorized credit notes of an invoice (for proportional IVA). */
-  authorizedCreditNotes(invoiceId: string) {
-    return this.db
+  async authorizedCreditNotes(invoiceId: string) {
+    const rows = await this.db
       .selectFrom('invoices')
-      .select(['document'])
+      .select(['id', 'document'])
       .where('associated_invoice_id', '=', invoiceId)
       .where('kind', '=', 'credit_note')
       .where('status', '=', 'authorized')
       .orderBy('authorized_at')
       .execute();
+    return rows.map((r) => ({ document: r.document === null ? null : this.personalData.openJson(r.document, contextOf('invoices', 'document', r.id)) }));
   }
 
   /**
@@ -247,7 +296,7 @@ export class InvoicingRepository {
         status: 'issuing',
         number: values.number,
         issue_date: values.issueDate,
-        document: JSON.stringify(values.document),
+        document: this.personalData.sealJson(values.document, contextOf('invoices', 'document', id)),
         net_cents: values.netCents,
         iva_cents: values.ivaCents,
         iva_rate_id: values.ivaRateId,
@@ -268,7 +317,7 @@ export class InvoicingRepository {
         status: 'authorized',
         cae: values.cae,
         cae_expires_on: values.caeExpiresOn,
-        document: JSON.stringify(values.document),
+        document: this.personalData.sealJson(values.document, contextOf('invoices', 'document', id)),
         afip_errors: null,
         afip_observations: values.observations.length ? JSON.stringify(values.observations) : null,
         last_error: null,
@@ -333,28 +382,31 @@ export class InvoicingRepository {
   // Reading --------------------------------------------------------------------------------
 
   /** An invoice with who may see it. */
-  findView(id: string) {
-    return this.db
+  async findView(id: string) {
+    const row = await this.db
       .selectFrom('invoices as i')
       .leftJoin('bookings as b', 'b.id', 'i.booking_id')
       .selectAll('i')
       .select(['b.customer_id'])
       .where('i.id', '=', id)
       .executeTakeFirst();
+    return this.openedOrUndefined(row);
   }
 
-  forBooking(bookingId: string) {
-    return this.db.selectFrom('invoices').selectAll().where('booking_id', '=', bookingId).orderBy('created_at').orderBy('id').execute();
+  async forBooking(bookingId: string) {
+    const rows = await this.db.selectFrom('invoices').selectAll().where('booking_id', '=', bookingId).orderBy('created_at').orderBy('id').execute();
+    return rows.map((r) => this.opened(r));
   }
 
   bookingOwner(bookingId: string) {
     return this.db.selectFrom('bookings').select(['id', 'shop_id', 'customer_id', 'status']).where('id', '=', bookingId).executeTakeFirst();
   }
 
-  forShop(shopId: string, status: InvoiceStatus | undefined, limit: number, offset: number) {
+  async forShop(shopId: string, status: InvoiceStatus | undefined, limit: number, offset: number) {
     let q = this.db.selectFrom('invoices').selectAll().where('shop_id', '=', shopId);
     if (status) q = q.where('status', '=', status);
-    return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();
+    const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();
+    return rows.map((r) => this.opened(r));
   }
 
   async countForShop(shopId: string, status: InvoiceStatus | undefined): Promise<number> {
@@ -420,24 +472,30 @@ export class InvoicingRepository {
     return this.db.transaction().execute(async (trx) => {
       const vouchers = await trx.selectFrom('invoices').select(['id', 'kind', 'status']).where('booking_id', '=', bookingId).forUpdate().execute();
       if (vouchers.some((v) => v.status === 'issuing' || v.status === 'authorized' || v.kind === 'credit_note')) return false;
+      const billing = this.sealReceiver('booking_billing', bookingId, receiver);
       await trx
         .insertInto('booking_billing')
-        .values({ booking_id: bookingId, receiver: JSON.stringify(receiver) })
-        .onConflict((oc) => oc.column('booking_id').doUpdateSet({ receiver: JSON.stringify(receiver), updated_at: new Date() }))
+        .values({ booking_id: bookingId, receiver: billing.receiver, document_hash: billing.hash })
+        .onConflict((oc) => oc.column('booking_id').doUpdateSet({ receiver: billing.receiver, document_hash: billing.hash, updated_at: new Date() }))
         .execute();
-      if (vouchers.length && cbteTipo !== null)
-        await trx
-          .updateTable('invoices')
-          .set({ receiver: JSON.stringify(receiver), cbte_tipo: cbteTipo, revision: sql`revision + 1` })
-          .where('booking_id', '=', bookingId)
-          .where('status', 'in', ['pending', 'rejected'])
-          .execute();
+      // One update per voucher: each sealed receiver is bound to its own invoice id.
+      if (cbteTipo !== null)
+        for (const voucher of vouchers.filter((v) => v.status === 'pending' || v.status === 'rejected')) {
+          const sealed = this.sealReceiver('invoices', voucher.id, receiver);
+          await trx
+            .updateTable('invoices')
+            .set({ receiver: sealed.receiver, receiver_document_hash: sealed.hash, cbte_tipo: cbteTipo, revision: sql`revision + 1` })
+            .where('id', '=', voucher.id)
+            .where('status', 'in', ['pending', 'rejected'])
+            .execute();
+        }
       return true;
     });
   }
 
-  billing(bookingId: string) {
-    return this.db.selectFrom('booking_billing').selectAll().where('booking_id', '=', bookingId).executeTakeFirst();
+  async billing(bookingId: string) {
+    const row = await this.db.selectFrom('booking_billing').selectAll().where('booking_id', '=', bookingId).executeTakeFirst();
+    return row && { ...row, receiver: this.personalData.openJson(row.receiver, contextOf('booking_billing', 'receiver', bookingId)) };
   }
 
   // Health (ops) ---------------------------------------------------------------------------

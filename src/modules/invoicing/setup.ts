@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Clock } from '../../platform/clock.js';
 import type { AppConfig } from '../../platform/config.js';
+import type { PersonalDataCipher } from '../../platform/crypto/personal-data.js';
 import type { SecretBox } from '../../platform/crypto/secret-box.js';
 import type { AfipEnvironmentName, DB } from '../../platform/db/schema.js';
 import type { JobQueue } from '../../platform/queue/queue.js';
@@ -35,12 +36,13 @@ export function setupInvoicing(deps: {
   clock: Clock;
   queue: JobQueue;
   box: SecretBox;
+  personalData: PersonalDataCipher;
   audit: AuditTrail;
   access: ShopAccess;
   payments: PaymentsService;
   log: InvoicingLog;
 }): { service: InvoicingService; routes: FastifyPluginAsyncZod } {
-  const repo = new InvoicingRepository(deps.db);
+  const repo = new InvoicingRepository(deps.db, deps.personalData);
   const configured = deps.config.afip;
   const endpoints: AfipEndpoints | undefined =
     deps.afip ?? (configured.wsaaUrl && configured.wsfeUrl && configured.environment ? { wsaaUrl: configured.wsaaUrl, wsfeUrl: configured.wsfeUrl, environment: configured.environment } : undefined);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createShopFixture, type ShopFixture } from '../../../test/fixtures.js';
-import { createTestContext, expectProblem, json, type TestContext, type TestUser } from '../../../test/helpers.js';
+import { createTestContext, expectProblem, json, TEST_ENV, type TestContext, type TestUser } from '../../../test/helpers.js';
 import { loadConfig, type AppConfig } from '../../platform/config.js';
 import { createEmailSender, type EmailSender } from './email.js';
 import type { NotificationService, Senders } from './service.js';
@@ -29,7 +29,7 @@ const log = (msg: string, data?: Record<string, unknown>) => logs.push({ msg, ..
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'bp-notify-'));
   ctx = await createTestContext({ now: NOW, env: { DATA_DIR: dataDir } });
-  config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir });
+  config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, DATA_ENCRYPTION_KEYS: TEST_ENV.DATA_ENCRYPTION_KEYS, DATA_HASH_KEY: TEST_ENV.DATA_HASH_KEY });
   shop = await createShopFixture(ctx, {
     name: 'Barbería Don Julio',
     city: 'Buenos Aires',

@@ -1,4 +1,6 @@
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
+import type { PersonalDataCipher } from '../../platform/crypto/personal-data.js';
+import { contextOf } from '../../platform/crypto/sealed-columns.js';
 import type { BookingStatus, DB, NotificationChannel, NotificationKind, NotificationsTable } from '../../platform/db/schema.js';
 
 type Executor = Kysely<DB> | Transaction<DB>;
@@ -51,7 +53,14 @@ export interface SendContext {
 const ROW_COLUMNS = ['id', 'booking_id', 'customer_id', 'kind', 'channel', 'sequence', 'status', 'due_at', 'attempts'] as const;
 
 export class NotificationsRepository {
-  constructor(readonly db: Kysely<DB>) {}
+  constructor(
+    readonly db: Kysely<DB>,
+    private readonly personalData: PersonalDataCipher,
+  ) {}
+
+  private whatsappPhone(stored: string | null | undefined, userId: string): string | null {
+    return this.personalData.openNullable(stored, contextOf('notification_preferences', 'whatsapp_phone', userId));
+  }
 
   // Preferences -------------------------------------------------------------------------
 
@@ -61,11 +70,12 @@ export class NotificationsRepository {
       .select(['email', 'whatsapp', 'whatsapp_phone'])
       .where('user_id', '=', userId)
       .executeTakeFirst();
-    return row ? { email: row.email, whatsapp: row.whatsapp, whatsappPhone: row.whatsapp_phone } : { ...DEFAULT_PREFERENCES };
+    return row ? { email: row.email, whatsapp: row.whatsapp, whatsappPhone: this.whatsappPhone(row.whatsapp_phone, userId) } : { ...DEFAULT_PREFERENCES };
   }
 
   async savePreferences(userId: string, prefs: Preferences, now: Date): Promise<void> {
-    const values = { email: prefs.email, whatsapp: prefs.whatsapp, whatsapp_phone: prefs.whatsappPhone, updated_at: now };
+    const whatsappPhone = this.personalData.sealNullable(prefs.whatsappPhone, contextOf('notification_preferences', 'whatsapp_phone', userId));
+    const values = { email: prefs.email, whatsapp: prefs.whatsapp, whatsapp_phone: whatsappPhone, updated_at: now };
     await this.db
       .insertInto('notification_preferences')
       .values({ user_id: userId, ...values })
@@ -75,7 +85,7 @@ export class NotificationsRepository {
 
   async userPhone(userId: string): Promise<string | null> {
     const row = await this.db.selectFrom('users').select('phone').where('id', '=', userId).executeTakeFirst();
-    return row?.phone ?? null;
+    return this.personalData.openNullable(row?.phone, contextOf('users', 'phone', userId));
   }
 
   // Writing the outbox (inside the booking's transaction) -------------------------------
@@ -90,7 +100,7 @@ export class NotificationsRepository {
       .executeTakeFirst();
     if (!row) return undefined;
     const { email, whatsapp, whatsapp_phone, has_preferences, ...booking } = row;
-    const preferences: Preferences = has_preferences ? { email: email!, whatsapp: whatsapp!, whatsappPhone: whatsapp_phone ?? null } : { ...DEFAULT_PREFERENCES };
+    const preferences: Preferences = has_preferences ? { email: email!, whatsapp: whatsapp!, whatsappPhone: this.whatsappPhone(whatsapp_phone, booking.customer_id) } : { ...DEFAULT_PREFERENCES };
     return { booking, preferences };
   }
 
@@ -199,8 +209,8 @@ export class NotificationsRepository {
     return (rows as NotificationRow[]).sort((a, b) => a.due_at.getTime() - b.due_at.getTime());
   }
 
-  sendContext(bookingId: string): Promise<SendContext | undefined> {
-    return this.db
+  async sendContext(bookingId: string): Promise<SendContext | undefined> {
+    const row = await this.db
       .selectFrom('bookings as b')
       .innerJoin('shops as s', 's.id', 'b.shop_id')
       .innerJoin('barbers as br', 'br.id', 'b.barber_id')
@@ -232,6 +242,7 @@ export class NotificationsRepository {
       ])
       .where('b.id', '=', bookingId)
       .executeTakeFirst();
+    return row && { ...row, whatsapp_phone: this.whatsappPhone(row.whatsapp_phone, row.customer_id) };
   }
 
   private owned(id: string, claimToken: string) {

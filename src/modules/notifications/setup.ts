@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Clock } from '../../platform/clock.js';
 import type { AppConfig } from '../../platform/config.js';
+import { createPersonalDataCipher, type PersonalDataCipher } from '../../platform/crypto/personal-data.js';
 import type { DB } from '../../platform/db/schema.js';
 import type { JobQueue } from '../../platform/queue/queue.js';
 import type { BookingsService } from '../bookings/service.js';
@@ -24,6 +25,8 @@ export interface NotificationDependencies {
   config: AppConfig;
   clock: Clock;
   log: NotificationLog;
+  /** Seals and opens WhatsApp numbers and phones; from the configured keys when not given. */
+  personalData?: PersonalDataCipher;
   /** Tests replace the channels; by default they come from the configuration. */
   senders?: Senders;
   options?: Partial<DispatchOptions>;
@@ -31,7 +34,7 @@ export interface NotificationDependencies {
 
 export function createNotificationService(deps: NotificationDependencies): NotificationService {
   const senders = deps.senders ?? { email: createEmailSender(deps.config), whatsapp: createWhatsAppSender(deps.config) };
-  return new NotificationService(new NotificationsRepository(deps.db), deps.clock, senders, deps.log, deps.config.mailFrom, deps.options);
+  return new NotificationService(new NotificationsRepository(deps.db, deps.personalData ?? createPersonalDataCipher(deps.config)), deps.clock, senders, deps.log, deps.config.mailFrom, deps.options);
 }
 
 /** One dispatch job: drains what is due, in batches, up to a bound so one run never hogs a worker. */
@@ -64,7 +67,7 @@ export function setupNotifications(
     queue: JobQueue;
     bookings: BookingsService;
     log: NotificationLog;
-  } & Pick<NotificationDependencies, 'senders' | 'options'>,
+  } & Pick<NotificationDependencies, 'senders' | 'options' | 'personalData'>,
 ): FastifyPluginAsyncZod {
   const { queue, bookings, clock, log } = deps;
   const service = createNotificationService(deps);

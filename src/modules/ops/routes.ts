@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { DB } from '../../platform/db/schema.js';
 import { adminsOnly } from '../../platform/http/access.js';
 import { authErrors } from '../../platform/http/schemas.js';
+import { inspectDataProtection } from './data-protection.js';
 import { inspectDbPerformance, inspectFinancialDocuments } from './inspection.js';
 import { RECOVERY_ACTIONS, appliedMigrations, measureUsage, runRecovery, type RecoveryDeps } from './recovery.js';
 import { uuid } from '../../platform/http/schemas.js';
@@ -30,8 +31,29 @@ const coverage = z.object({
   missing: z.array(z.object({ id: z.string(), ageMinutes: z.number() })).describe('The oldest first, at most 100'),
 });
 
+const columnCoverage = z.object({
+  table: z.string(),
+  column: z.string(),
+  personal: z.boolean(),
+  total: z.number().int(),
+  byKeyId: z.record(z.string(), z.number().int()),
+  legacy: z.number().int(),
+  legacyByKeyId: z.record(z.string(), z.number().int()),
+  plaintext: z.number().int(),
+});
+
+const dataProtectionSchema = z.object({
+  checkedAt: z.string(),
+  columns: z.array(columnCoverage),
+  keyRing: z.object({ current: z.string(), configured: z.array(z.string()) }).optional(),
+  lastRetentionRun: z
+    .object({ startedAt: z.string(), finishedAt: z.string().nullable(), counts: z.record(z.string(), z.number()), errors: z.record(z.string(), z.string()) })
+    .nullable(),
+});
+
 /** What `barberpro ops` reads from the server's own database (the embedded default has no other way in). */
-export function opsRoutes(db: Kysely<DB>, recovery: Omit<RecoveryDeps, 'db'> & { incidents: IncidentsService }): FastifyPluginAsyncZod {
+export function opsRoutes(db: Kysely<DB>, deps: Omit<RecoveryDeps, 'db'> & { incidents: IncidentsService; keyRing: { current: string; configured: string[] } }): FastifyPluginAsyncZod {
+  const recovery = deps;
   return async (app) => {
     app.get('/api/v1/admin/ops/db-performance', {
       config: { access: adminsOnly },
@@ -114,6 +136,16 @@ export function opsRoutes(db: Kysely<DB>, recovery: Omit<RecoveryDeps, 'db'> & {
         }
         return { dryRun, actions: outcomes };
       },
+    });
+
+    app.get('/api/v1/admin/ops/data-protection', {
+      config: { access: adminsOnly },
+      schema: {
+        tags: ['ops'],
+        summary: 'Encryption at rest measured per column (values per key id, plaintext left), the key ring in use, and the retention job’s last run',
+        response: { 200: dataProtectionSchema, ...authErrors },
+      },
+      handler: async () => inspectDataProtection(db, deps.clock.now(), deps.keyRing),
     });
   };
 }

@@ -249,7 +249,7 @@ describe('paying a deposit with MercadoPago', () => {
     expect(json(linked)).toEqual({ linked: true, shopId: other.shopId });
 
     const account = await ctx.database.db.selectFrom('merchant_accounts').selectAll().where('shop_id', '=', other.shopId).executeTakeFirstOrThrow();
-    expect(account.access_token_sealed.startsWith('v1.')).toBe(true);
+    expect(account.access_token_sealed.startsWith('v2.')).toBe(true);
     expect(account.refresh_token_sealed).not.toBeNull();
     expect(account.token_expires_at).not.toBeNull();
 

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { createCipheriv, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SecretBox, parseKeyRing } from './secret-box.js';
+import { SecretBox, isSealed, parseKeyRing } from './secret-box.js';
 
 const k1 = randomBytes(32);
 const k2 = randomBytes(32);
@@ -47,5 +47,53 @@ describe('SecretBox', () => {
 
   it('rejects keys of the wrong size', () => {
     expect(() => new SecretBox({ currentKeyId: 'k', keys: new Map([['k', randomBytes(16)]]) })).toThrow(/32 bytes/);
+  });
+});
+
+describe('SecretBox envelope (v2) and legacy (v1) values', () => {
+  /** A v1 value exactly as the pre-envelope SecretBox wrote it: the ring key encrypts the value. */
+  function legacySeal(key: Buffer, keyId: string, plaintext: string, context: string): string {
+    const nonce = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', key, nonce);
+    cipher.setAAD(Buffer.from(context));
+    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    return ['v1', keyId, nonce.toString('base64url'), body.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
+  }
+
+  it('writes a per-value data key wrapped by the ring key, with the key id in the value', () => {
+    const box = new SecretBox(parseKeyRing(`k1:${k1.toString('base64')}`));
+    const sealed = box.encrypt('+5491140000000', 'users.phone:u1');
+    const parts = sealed.split('.');
+    expect(parts).toHaveLength(6);
+    expect(parts.slice(0, 2)).toEqual(['v2', 'k1']);
+    expect(Buffer.from(parts[2]!, 'base64url')).toHaveLength(60);
+    expect(isSealed(sealed)).toBe(true);
+    expect(isSealed('+5491140000000')).toBe(false);
+    // The wrapped data key is bound to the context too.
+    const other = box.encrypt('+5491140000000', 'users.phone:u2').split('.');
+    expect(() => box.decrypt([...parts.slice(0, 2), other[2], ...parts.slice(3)].join('.'), 'users.phone:u1')).toThrow();
+  });
+
+  it('still reads v1 values and rotation turns them into v2 under the current key', () => {
+    const legacy = legacySeal(k1, 'k1', 'APP_USR-legacy', 'merchant_accounts.access_token:s1');
+    const ring = new SecretBox(parseKeyRing(`k2:${k2.toString('base64')},k1:${k1.toString('base64')}`));
+    expect(ring.decrypt(legacy, 'merchant_accounts.access_token:s1')).toBe('APP_USR-legacy');
+    expect(ring.isCurrent(legacy)).toBe(false);
+    const rotated = ring.rewrap(legacy, 'merchant_accounts.access_token:s1');
+    expect(rotated.startsWith('v2.k2.')).toBe(true);
+    const onlyNew = new SecretBox(parseKeyRing(`k2:${k2.toString('base64')}`));
+    expect(onlyNew.decrypt(rotated, 'merchant_accounts.access_token:s1')).toBe('APP_USR-legacy');
+  });
+
+  it('rotation of a v2 value re-wraps the data key only, and the old key is then not needed', () => {
+    const before = new SecretBox(parseKeyRing(`k1:${k1.toString('base64')}`));
+    const sealed = before.encrypt('20123456786', 'ctx');
+    const ring = new SecretBox(parseKeyRing(`k2:${k2.toString('base64')},k1:${k1.toString('base64')}`));
+    const rotated = ring.rewrap(sealed, 'ctx');
+    expect(rotated.split('.').slice(3)).toEqual(sealed.split('.').slice(3));
+    expect(ring.keyIdOf(rotated)).toBe('k2');
+    expect(ring.rewrap(rotated, 'ctx')).toBe(rotated);
+    expect(new SecretBox(parseKeyRing(`k2:${k2.toString('base64')}`)).decrypt(rotated, 'ctx')).toBe('20123456786');
+    expect(() => ring.rewrap(sealed, 'wrong-context')).toThrow();
   });
 });

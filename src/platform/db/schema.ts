@@ -14,7 +14,12 @@ export interface UsersTable {
   email: string;
   password_hash: string;
   full_name: string;
+  /** Sealed (`v2.<keyId>.…`, context users.phone:<id>); AccountsRepository opens it. */
   phone: string | null;
+  /** Keyed hash of the phone's digits (PersonalDataCipher.keyedHash('phone', …)). */
+  phone_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Set whenever a session is issued (login, refresh); the retention job's "unused account" test. */
+  last_active_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   role: 'customer' | 'provider' | 'admin';
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
@@ -433,7 +438,9 @@ export interface InvoiceSequencesTable {
 
 export interface BookingBillingTable {
   booking_id: string;
+  /** {"sealed": "v2.…"} (context booking_billing.receiver:<booking_id>); the repository opens it. */
   receiver: Json;
+  document_hash: ColumnType<string | null, string | null | undefined, string | null>;
   updated_at: DefaultTimestamp;
 }
 
@@ -455,8 +462,10 @@ export interface InvoicesTable {
   net_cents: DefaultInt8;
   iva_cents: DefaultInt8;
   iva_rate_id: number | null;
+  /** {"sealed": "v2.…"} (contexts invoices.receiver:<id>, invoices.document:<id>); the repository opens them. */
   receiver: Json;
   document: NullableJson;
+  receiver_document_hash: ColumnType<string | null, string | null | undefined, string | null>;
   status: Generated<InvoiceStatus>;
   cae: string | null;
   cae_expires_on: string | null;
@@ -476,4 +485,18 @@ export interface DB {
   invoice_sequences: InvoiceSequencesTable;
   booking_billing: BookingBillingTable;
   invoices: InvoicesTable;
+}
+
+// Personal data protection (migration 0007).
+
+export interface RetentionRunsTable {
+  id: Generated<string>;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+  counts: ColumnType<Record<string, number>, string | undefined, string>;
+  errors: ColumnType<Record<string, string>, string | undefined, string>;
+}
+
+export interface DB {
+  retention_runs: RetentionRunsTable;
 }

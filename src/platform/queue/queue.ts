@@ -11,6 +11,7 @@ export const JOB_NAMES = [
   'invoices.issue',
   'webhooks.process',
   'incidents.escalate',
+  'privacy.retention',
 ] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 

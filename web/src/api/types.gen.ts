@@ -18,6 +18,7 @@ export interface ApiOperations {
   'GET /api/v1/admin/invoicing/health': { response: GetAdminInvoicingHealthResponse };
   'GET /api/v1/admin/ledger/check': { response: GetAdminLedgerCheckResponse };
   'GET /api/v1/admin/ledger/trial-balance': { response: GetAdminLedgerTrialBalanceResponse };
+  'GET /api/v1/admin/ops/data-protection': { response: GetAdminOpsDataProtectionResponse };
   'GET /api/v1/admin/ops/db-performance': { response: GetAdminOpsDbPerformanceResponse };
   'GET /api/v1/admin/ops/financial-documents': { response: GetAdminOpsFinancialDocumentsResponse };
   'GET /api/v1/admin/ops/migrations': { response: GetAdminOpsMigrationsResponse };
@@ -946,6 +947,38 @@ total: {
 amountCents: number
 currency: "ARS"
 }
+}
+
+export interface GetAdminOpsDataProtectionResponse {
+checkedAt: string
+columns: {
+table: string
+column: string
+personal: boolean
+total: number
+byKeyId: {
+[k: string]: number | undefined
+}
+legacy: number
+legacyByKeyId: {
+[k: string]: number | undefined
+}
+plaintext: number
+}[]
+keyRing?: {
+current: string
+configured: string[]
+}
+lastRetentionRun: ({
+startedAt: string
+finishedAt: (string | null)
+counts: {
+[k: string]: number | undefined
+}
+errors: {
+[k: string]: string | undefined
+}
+} | null)
 }
 
 export interface GetAdminOpsDbPerformanceResponse {

@@ -6,6 +6,7 @@
 import { InvoicingHealthService, type InvoicingHealth } from '../../../modules/invoicing/health.js';
 import { InvoicingRepository } from '../../../modules/invoicing/repository.js';
 import { systemClock } from '../../../platform/clock.js';
+import { keylessPersonalData } from '../../../platform/crypto/personal-data.js';
 import { judgeAfipHealth } from '../afip-verdicts.js';
 import { sourceFor, type OpsContext } from '../context.js';
 import { check, type CheckResult } from '../report.js';
@@ -19,7 +20,7 @@ export const DATABASE_ONLY_REASON =
 export async function runAfipHealthCheck(ctx: OpsContext): Promise<{ checks: CheckResult[]; notes: string[] }> {
   ctx.progress('asking the server for AFIP’s health (FEDummy, WSAA tickets, FECompUltimoAutorizado per sequence) and the invoice queue');
   const got = await fetchAdmin<InvoicingHealth>(ctx, sourceFor(ctx), HEALTH_PATH, (database) =>
-    new InvoicingHealthService({ repo: new InvoicingRepository(database.db), clock: systemClock, reason: DATABASE_ONLY_REASON }).inspect(),
+    new InvoicingHealthService({ repo: new InvoicingRepository(database.db, keylessPersonalData('the ops CLI reads invoice figures only')), clock: systemClock, reason: DATABASE_ONLY_REASON }).inspect(),
   );
   if (!got.ok) return { checks: [got.result('afip.health', 'AFIP and invoice queue health')], notes: [] };
   const h = got.value;
