@@ -45,6 +45,10 @@ import { availabilityRoutes } from './modules/availability/routes.js';
 import { AvailabilityService } from './modules/availability/service.js';
 import { setupInvoicing, type AfipEndpoints } from './modules/invoicing/setup.js';
 import type { InvoicingService } from './modules/invoicing/service.js';
+import { NotificationsRepository } from './modules/notifications/repository.js';
+import { PrivacyRepository } from './modules/privacy/repository.js';
+import { privacyRoutes } from './modules/privacy/routes.js';
+import { PrivacyService } from './modules/privacy/service.js';
 
 export interface AppServices {
   accounts: AccountsService;
@@ -53,6 +57,7 @@ export interface AppServices {
   bookings: BookingsService;
   payments: PaymentsService;
   invoicing: InvoicingService;
+  privacy: PrivacyService;
 }
 
 declare module 'fastify' {
@@ -99,7 +104,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   const tokens = new TokenService(deps.jwtSecret, config.accessTokenTtlSeconds);
   const loginThrottle = new LoginThrottle(config.loginLockout, deps.redis, () => clock.now().getTime());
-  const accounts = new AccountsService(new AccountsRepository(db), tokens, clock, config.refreshTokenTtlDays, loginThrottle);
+  const accountsRepo = new AccountsRepository(db);
+  const accounts = new AccountsService(accountsRepo, tokens, clock, config.refreshTokenTtlDays, loginThrottle);
   const catalogRepo = new CatalogRepository(db);
   const shopAccess = new ShopAccess(catalogRepo);
   const cache = new Cache(deps.redis ? new RedisCacheStore(deps.redis) : new MemoryCacheStore(), (name, result) => cacheObservers.forEach((o) => o(name, result)));
@@ -177,8 +183,32 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   bookings.onAgendaChange(metrics.onAgendaChange);
   payments.onTransition(metrics.onPaymentTransition);
   cacheObservers.push(metrics.observeCache);
+  // Data-subject rights and consent; it reads other modules' data through their own code.
+  const notificationsRepo = new NotificationsRepository(db);
+  const privacy = new PrivacyService(
+    new PrivacyRepository(db),
+    {
+      accounts: accountsRepo,
+      passwordMatches: (userId, password) => accounts.passwordMatches(userId, password),
+      cancelBooking: (principal, bookingId, reason) => bookings.cancel(principal, bookingId, reason),
+      notificationPreferences: (userId) => notificationsRepo.preferences(userId),
+      invoicesForBooking: (principal, bookingId) => invoicing.service.forBooking(principal, bookingId),
+    },
+    clock,
+    // Ids, kinds and field names only: never names, emails, phones or what a requester wrote.
+    (level, message, data) => app.log[level](data ?? {}, message),
+  );
+  accounts.useConsents(privacy);
   // Ids and kinds only reach this log, never addresses, phones or message texts.
-  const notificationRoutes = setupNotifications({ db, config, clock, queue, bookings, log: (msg, data) => app.log.info(data ?? {}, msg) });
+  const notificationRoutes = setupNotifications({
+    db,
+    config,
+    clock,
+    queue,
+    bookings,
+    log: (msg, data) => app.log.info(data ?? {}, msg),
+    isProcessingBlocked: (customerId) => privacy.isProcessingBlocked(customerId),
+  });
 
   const app = await createServer({
     logger: deps.logger ?? (config.logLevel === 'silent' ? false : loggerOptions(config)),
@@ -204,6 +234,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   registerCoreJobs(queue, { bookings, analytics, clock });
   await app.register(notificationRoutes);
   await app.register(invoicing.routes);
+  await app.register(privacyRoutes(privacy, config.rateLimits));
   await app.register(
     paymentsRoutes(payments, {
       webhookSecret,
@@ -213,7 +244,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     }),
   );
   if (deps.webDist && !(await registerWebApp(app, deps.webDist))) app.log.warn({ webDist: deps.webDist }, 'web app not built (npm run build:web): serving the API only');
-  app.decorate('services', { accounts, catalog, availability, bookings, payments, invoicing: invoicing.service });
+  app.decorate('services', { accounts, catalog, availability, bookings, payments, invoicing: invoicing.service, privacy });
   app.decorate('queue', queue);
   app.decorate('cache', cache);
   app.decorate('cacheObservers', cacheObservers);
