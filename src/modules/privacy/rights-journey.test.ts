@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createShopFixture, linkMercadoPagoSeller } from '../../../test/fixtures.js';
@@ -28,8 +31,10 @@ let afip: AfipSandbox;
 let ctx: TestContext;
 let queue: InProcessJobQueue;
 let admin: TestUser;
+let dataDir: string;
 
 beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'bp-rights-'));
   mp = await startMercadoPagoSandbox({
     webhookSecret: TEST_ENV.MP_WEBHOOK_SECRET,
     clientId: 'app-test',
@@ -42,7 +47,7 @@ beforeAll(async () => {
   queue = new InProcessJobQueue();
   ctx = await createTestContext({
     clock: new ManualClock(new Date()),
-    env: { PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, AFIP_WSAA_URL: afip.wsaaUrl, AFIP_WSFE_URL: afip.wsfeUrl, AFIP_TIMEOUT_MS: '3000' },
+    env: { DATA_DIR: dataDir, PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, AFIP_WSAA_URL: afip.wsaaUrl, AFIP_WSFE_URL: afip.wsfeUrl, AFIP_TIMEOUT_MS: '3000' },
     queue,
     deps: { mercadopago: { baseUrl: mp.url, authBaseUrl: mp.url, clientId: 'app-test', clientSecret: 'app-test-secret' } },
   });
@@ -56,6 +61,7 @@ afterAll(async () => {
   await queue?.close();
   await mp?.close();
   await afip?.close();
+  await rm(dataDir, { recursive: true, force: true });
 });
 
 function freshCuit(): string {
