@@ -1,3 +1,13 @@
 import type { RouteObject } from 'react-router';
+import { ConsumerRequestPage } from './ConsumerRequestPage';
+import { LegalPage } from './LegalPage';
+import { MyDataPage } from './MyDataPage';
 
-export const privacyRoutes: RouteObject[] = [];
+export { FirstAccessNotice, PrivacyFooter, SignUpConsentFields } from './notices';
+
+export const privacyRoutes: RouteObject[] = [
+  { path: '/arrepentimiento', element: <ConsumerRequestPage kind="withdrawal" /> },
+  { path: '/baja', element: <ConsumerRequestPage kind="cancellation" /> },
+  { path: '/privacidad', element: <LegalPage /> },
+  { path: '/mis-datos', element: <MyDataPage /> },
+];

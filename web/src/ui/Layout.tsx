@@ -1,6 +1,7 @@
 import { Link, NavLink, Outlet, isRouteErrorResponse, useRouteError } from 'react-router';
 import { useAuth } from '../auth/session';
 import { footerLinks } from '../privacy/footer';
+import { PrivacyFooter } from '../privacy/notices';
 
 export function Layout() {
   const { user, logout } = useAuth();
@@ -37,6 +38,7 @@ export function Layout() {
             </Link>
           ))}
         </nav>
+        <PrivacyFooter />
         <p>BarberPro · Hecho en Argentina</p>
       </footer>
     </div>
