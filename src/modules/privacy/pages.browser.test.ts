@@ -121,4 +121,34 @@ describe('privacy pages', () => {
       await page.close();
     }
   });
+
+  it('/admin/privacidad: an operator sees the queue with deadlines and answers a request', async () => {
+    const admin = await ctx.createUser('admin');
+    const login = json(await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: admin.email, password: TEST_PASSWORD } }));
+    const receipt = json(await ctx.app.inject({ method: 'POST', url: '/api/v1/public/cancellation', payload: { email: 'cola@example.com', reason: 'Quiero la baja del servicio' } }));
+    const page = await browser.newPage();
+    try {
+      await page.addInitScript((token) => localStorage.setItem('barberpro.refreshToken', token), login.refreshToken as string);
+      await page.goto(`${base}/admin/privacidad`);
+      const card = page.locator('article', { hasText: receipt.procedureCode });
+      await card.waitFor();
+      expect(await card.innerText()).toContain('Quiero la baja del servicio');
+      // A consumer button's 24 hours are "due soon" from the start.
+      expect(await card.getByText('Vence en < 24 h').isVisible()).toBe(true);
+      await card.getByLabel('Respuesta al titular').fill('Dimos de baja el servicio.');
+      await card.getByRole('button', { name: 'Responder' }).click();
+      await waitForStatus(receipt.procedureCode, 'completed');
+    } finally {
+      await page.close();
+    }
+  });
 });
+
+async function waitForStatus(code: string, status: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const row = await ctx.database.db.selectFrom('privacy_requests').select('status').where('procedure_code', '=', code).executeTakeFirst();
+    if (row?.status === status) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${code} never became ${status}`);
+}

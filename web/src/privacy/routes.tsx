@@ -1,4 +1,5 @@
 import type { RouteObject } from 'react-router';
+import { AdminRequestsPage } from './AdminRequestsPage';
 import { ConsumerRequestPage } from './ConsumerRequestPage';
 import { LegalPage } from './LegalPage';
 import { MyDataPage } from './MyDataPage';
@@ -10,4 +11,5 @@ export const privacyRoutes: RouteObject[] = [
   { path: '/baja', element: <ConsumerRequestPage kind="cancellation" /> },
   { path: '/privacidad', element: <LegalPage /> },
   { path: '/mis-datos', element: <MyDataPage /> },
+  { path: '/admin/privacidad', element: <AdminRequestsPage /> },
 ];
