@@ -132,6 +132,8 @@ describe('privacy pages', () => {
       await page.goto(`${base}/admin/privacidad`);
       const card = page.locator('article', { hasText: receipt.procedureCode });
       await card.waitFor();
+      // This account never accepted the texts in force (GET /me lists them): it is asked to.
+      expect(await page.getByRole('complementary', { name: 'Actualización de términos' }).isVisible()).toBe(true);
       expect(await card.innerText()).toContain('Quiero la baja del servicio');
       // A consumer button's 24 hours are "due soon" from the start.
       expect(await card.getByText('Vence en < 24 h').isVisible()).toBe(true);

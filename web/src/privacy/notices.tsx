@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useLocation } from 'react-router';
+import { useAuth } from '../auth/session';
 import { LEGAL_NOTICE_25326 } from './footer';
 import './privacy.css';
 
@@ -50,12 +51,33 @@ export function FirstAccessNotice() {
   );
 }
 
-/** What the layout renders in its footer: the Ley 25.326 notice, and the first-access banner. */
+/** A signed-in user who has not accepted the versions in force (GET /api/v1/me says which) is asked to. */
+export function ConsentUpdateNotice() {
+  const { user } = useAuth();
+  const { pathname } = useLocation();
+  // /mis-datos asks in the page itself.
+  if (!user || user.pendingConsents.length === 0 || pathname === '/mis-datos') return null;
+  return (
+    <aside className="first-access" aria-label="Actualización de términos">
+      <p>Actualizamos nuestros términos y la política de privacidad. Para seguir usando BarberPro, leelos y aceptalos.</p>
+      <div className="row">
+        <Link className="button" to="/mis-datos">
+          Leer y aceptar
+        </Link>
+      </div>
+    </aside>
+  );
+}
+
+/** What the layout renders in its footer: the Ley 25.326 notice, and the first-access and consent banners. */
 export function PrivacyFooter() {
   return (
     <>
       <p className="legal-notice">{LEGAL_NOTICE_25326}</p>
-      <FirstAccessNotice />
+      <div className="privacy-banners">
+        <ConsentUpdateNotice />
+        <FirstAccessNotice />
+      </div>
     </>
   );
 }
