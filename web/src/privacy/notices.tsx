@@ -69,16 +69,21 @@ export function ConsentUpdateNotice() {
   );
 }
 
-/** What the layout renders in its footer: the Ley 25.326 notice, and the first-access and consent banners. */
+/** What the layout renders in its footer: the Ley 25.326 notice. */
 export function PrivacyFooter() {
+  return <p className="legal-notice">{LEGAL_NOTICE_25326}</p>;
+}
+
+/**
+ * What the layout renders under its header: the first-access notice and the request to accept
+ * new versions. In the page's flow, not floating, so it never covers what it sits above.
+ */
+export function PrivacyBanners() {
   return (
-    <>
-      <p className="legal-notice">{LEGAL_NOTICE_25326}</p>
-      <div className="privacy-banners">
-        <ConsentUpdateNotice />
-        <FirstAccessNotice />
-      </div>
-    </>
+    <div className="privacy-banners">
+      <ConsentUpdateNotice />
+      <FirstAccessNotice />
+    </div>
   );
 }
 

@@ -4,7 +4,7 @@ import { ConsumerRequestPage } from './ConsumerRequestPage';
 import { LegalPage } from './LegalPage';
 import { MyDataPage } from './MyDataPage';
 
-export { FirstAccessNotice, PrivacyFooter, SignUpConsentFields } from './notices';
+export { ConsentUpdateNotice, FirstAccessNotice, PrivacyBanners, PrivacyFooter, SignUpConsentFields } from './notices';
 
 export const privacyRoutes: RouteObject[] = [
   { path: '/arrepentimiento', element: <ConsumerRequestPage kind="withdrawal" /> },
