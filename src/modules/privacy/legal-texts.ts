@@ -59,7 +59,7 @@ export const PRIVACY_NOTICES: readonly LegalDocument[] = [
       },
       {
         heading: 'Cuánto tiempo guardamos los datos',
-        paragraphs: ['Mientras tengas la cuenta, y después solo lo que la ley tributaria exige conservar (diez años para comprobantes).'],
+        paragraphs: ['Mientras tengas la cuenta; después, solo lo que la normativa tributaria obliga a conservar (las facturas y sus registros), por el plazo que ella fija.'],
       },
     ],
   },
