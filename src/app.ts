@@ -57,6 +57,10 @@ import type { InvoicingService } from './modules/invoicing/service.js';
 import { setupIncidents } from './modules/incidents/setup.js';
 import type { IncidentChannel } from './modules/incidents/channels.js';
 import type { IncidentsService } from './modules/incidents/service.js';
+import { NotificationsRepository } from './modules/notifications/repository.js';
+import { PrivacyRepository } from './modules/privacy/repository.js';
+import { privacyRoutes } from './modules/privacy/routes.js';
+import { PrivacyService } from './modules/privacy/service.js';
 
 export interface AppServices {
   accounts: AccountsService;
@@ -66,6 +70,7 @@ export interface AppServices {
   payments: PaymentsService;
   invoicing: InvoicingService;
   incidents: IncidentsService;
+  privacy: PrivacyService;
 }
 
 declare module 'fastify' {
@@ -116,7 +121,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const loginThrottle = new LoginThrottle(config.loginLockout, deps.redis, () => clock.now().getTime(), (scope) => securityCounters.onLockout(scope));
   const secretBox = new SecretBox(parseKeyRing(deps.dataKeys ?? resolveDataKeys(config)));
   const personalData = new PersonalDataCipher(secretBox, Buffer.from(resolveDataHashKey(config), 'base64'));
-  const accounts = new AccountsService(new AccountsRepository(db, personalData), tokens, clock, config.refreshTokenTtlDays, loginThrottle);
+  const accountsRepo = new AccountsRepository(db, personalData);
+  const accounts = new AccountsService(accountsRepo, tokens, clock, config.refreshTokenTtlDays, loginThrottle);
   const catalogRepo = new CatalogRepository(db);
   const shopAccess = new ShopAccess(catalogRepo);
   const cache = new Cache(deps.redis ? new RedisCacheStore(deps.redis) : new MemoryCacheStore(), (name, result) => cacheObservers.forEach((o) => o(name, result)));
@@ -196,6 +202,22 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   bookings.onAgendaChange(metrics.onAgendaChange);
   payments.onTransition(metrics.onPaymentTransition);
   cacheObservers.push(metrics.observeCache);
+  // Data-subject rights and consent; it reads other modules' data through their own code.
+  const notificationsRepo = new NotificationsRepository(db, personalData);
+  const privacy = new PrivacyService(
+    new PrivacyRepository(db),
+    {
+      accounts: accountsRepo,
+      passwordMatches: (userId, password) => accounts.passwordMatches(userId, password),
+      cancelBooking: (principal, bookingId, reason) => bookings.cancel(principal, bookingId, reason),
+      notificationPreferences: (userId) => notificationsRepo.preferences(userId),
+      invoicesForBooking: (principal, bookingId) => invoicing.service.forBooking(principal, bookingId),
+    },
+    clock,
+    // Ids, kinds and field names only: never names, emails, phones or what a requester wrote.
+    (level, message, data) => app.log[level](data ?? {}, message),
+  );
+  accounts.useConsents(privacy);
   // Ids and kinds only reach this log, never addresses, phones or message texts.
   const incidents = setupIncidents({
     db,
@@ -207,7 +229,16 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     // Ids and counts only: titles and notes stay in the database.
     log: (level, message, data) => app.log[level](data ?? {}, message),
   });
-  const notificationRoutes = setupNotifications({ db, config, clock, queue, bookings, personalData, log: (msg, data) => app.log.info(data ?? {}, msg) });
+  const notificationRoutes = setupNotifications({
+    db,
+    config,
+    clock,
+    queue,
+    bookings,
+    personalData,
+    log: (msg, data) => app.log.info(data ?? {}, msg),
+    isProcessingBlocked: (customerId) => privacy.isProcessingBlocked(customerId),
+  });
 
   const app = await createServer({
     logger: deps.logger ?? (config.logLevel === 'silent' ? false : loggerOptions(config)),
@@ -243,6 +274,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   registerCoreJobs(queue, { bookings, analytics, clock, retention });
   await app.register(notificationRoutes);
   await app.register(invoicing.routes);
+  await app.register(privacyRoutes(privacy, config.rateLimits));
   await app.register(
     paymentsRoutes(payments, {
       webhookSecret,
@@ -255,7 +287,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     }),
   );
   if (deps.webDist && !(await registerWebApp(app, deps.webDist))) app.log.warn({ webDist: deps.webDist }, 'web app not built (npm run build:web): serving the API only');
-  app.decorate('services', { accounts, catalog, availability, bookings, payments, invoicing: invoicing.service, incidents: incidents.service });
+  app.decorate('services', { accounts, catalog, availability, bookings, payments, invoicing: invoicing.service, incidents: incidents.service, privacy });
   app.decorate('queue', queue);
   app.decorate('cache', cache);
   app.decorate('cacheObservers', cacheObservers);

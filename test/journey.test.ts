@@ -35,7 +35,7 @@ describe('customer journey on the demo data', () => {
     expect(login.statusCode).toBe(200);
     const lucia = { authorization: `Bearer ${json(login).accessToken}` };
     const rival = json(
-      await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { email: 'rival@example.com', password: 'clave-del-rival', fullName: 'Rival' } }),
+      await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { email: 'rival@example.com', password: 'clave-del-rival', fullName: 'Rival', acceptTerms: true } }),
     );
     const rivalAuth = { authorization: `Bearer ${rival.accessToken}` };
 

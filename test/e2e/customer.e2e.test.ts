@@ -93,7 +93,7 @@ describe.skipIf(!e2eAvailable())('customer web app on a phone', { timeout: 60_00
     await page.getByLabel('Nombre y apellido').fill(newcomer.name);
     await page.getByLabel('Email').fill(newcomer.email);
     await page.getByLabel('Contraseña').fill(newcomer.password);
-    await page.getByLabel('Acepto los términos y la política de privacidad').check();
+    await page.getByLabel(/acepto los términos y condiciones/i).check();
     await screenshot(page, 'customer-05-signup');
     await page.getByRole('button', { name: 'Crear cuenta' }).click();
     await page.getByRole('heading', { name: 'Paso 4 de 4: Confirmar y pagar' }).waitFor();
@@ -142,7 +142,7 @@ describe.skipIf(!e2eAvailable())('customer web app on a phone', { timeout: 60_00
 
   it('a second customer loses the race for the same slot, sees why, and books one of the offered alternatives with one tap', async () => {
     // The rival's account is arranged through the API: signing up is what the first test proves.
-    const rival = { email: `rival.${Date.now()}@example.com`, password: 'otro-cliente-1', fullName: 'Tomás Rival' };
+    const rival = { email: `rival.${Date.now()}@example.com`, password: 'otro-cliente-1', fullName: 'Tomás Rival', acceptTerms: true };
     await apiCall('POST', '/api/v1/auth/register', undefined, rival);
     const contexts = await Promise.all([phoneContext(browser, stack.baseUrl), phoneContext(browser, stack.baseUrl)]);
     const [winner, loser] = await Promise.all(contexts.map((c) => c.newPage())) as [Page, Page];

@@ -95,6 +95,19 @@ const EXPECTED: Record<string, 'public' | 'metrics-scraper' | 'alertmanager' | R
   'GET /api/v1/admin/dashboards/operational': ['admin'],
   'GET /api/v1/admin/dashboards/business': ['admin'],
   'GET /api/v1/admin/dashboards/security': ['admin'],
+  // Data-subject rights and consent. The consumer buttons are public by law (usable without logging in), rate-limited per address.
+  'GET /api/v1/public/legal-documents': 'public',
+  'POST /api/v1/public/withdrawal': 'public',
+  'POST /api/v1/public/cancellation': 'public',
+  'GET /api/v1/me/data-export': ['customer', 'provider', 'admin'],
+  'GET /api/v1/me/privacy-requests': ['customer', 'provider', 'admin'],
+  'POST /api/v1/me/rectification': ['customer', 'provider', 'admin'],
+  'POST /api/v1/me/deletion': ['customer', 'provider', 'admin'],
+  'GET /api/v1/me/consents': ['customer', 'provider', 'admin'],
+  'PUT /api/v1/me/consents': ['customer', 'provider', 'admin'],
+  'GET /api/v1/admin/privacy/requests': ['admin'],
+  'POST /api/v1/admin/privacy/requests/:id/answer': ['admin'],
+  'GET /api/v1/admin/privacy/summary': ['admin'],
 };
 
 const ROLES: Role[] = ['customer', 'provider', 'admin'];

@@ -22,7 +22,7 @@ const login = (email: string, password: string, ip = '203.0.113.10') =>
 
 describe('failed-login lockout', () => {
   it('locks an account after 5 failures, even with the right password, then lets it in after 15 minutes', async () => {
-    await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { email: 'victima@example.com', password: TEST_PASSWORD, fullName: 'Vera' } });
+    await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { email: 'victima@example.com', password: TEST_PASSWORD, fullName: 'Vera', acceptTerms: true } });
     for (let i = 0; i < 5; i++) expectProblem(await login('victima@example.com', 'adivinanza-' + i, `198.51.100.${i}`), 401);
     const locked = expectProblem(await login('victima@example.com', TEST_PASSWORD, '198.51.100.99'), 429, 'login_locked');
     expect(locked.detail).toContain('15 minutos');
@@ -40,7 +40,7 @@ describe('failed-login lockout', () => {
   });
 
   it('a success resets the account’s failure count', async () => {
-    await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { email: 'olvido@example.com', password: TEST_PASSWORD, fullName: 'Olga' } });
+    await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { email: 'olvido@example.com', password: TEST_PASSWORD, fullName: 'Olga', acceptTerms: true } });
     for (let i = 0; i < 4; i++) expectProblem(await login('olvido@example.com', 'mal-' + i, '192.0.2.1'), 401);
     expect((await login('olvido@example.com', TEST_PASSWORD, '192.0.2.1')).statusCode).toBe(200);
     for (let i = 0; i < 4; i++) expectProblem(await login('olvido@example.com', 'mal-' + i, '192.0.2.2'), 401);

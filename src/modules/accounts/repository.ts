@@ -1,8 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { PersonalDataCipher } from '../../platform/crypto/personal-data.js';
 import { contextOf } from '../../platform/crypto/sealed-columns.js';
 import type { DB, User } from '../../platform/db/schema.js';
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+/** The account fields a user can rectify themselves. */
+export interface ProfileChange {
+  full_name?: string;
+  phone?: string | null;
+  email?: string;
+}
 
 export type NewUser = Pick<User, 'email' | 'password_hash' | 'full_name' | 'phone' | 'role'>;
 
@@ -35,11 +44,16 @@ export class AccountsRepository {
     return rows.map((r) => r.id);
   }
 
+  /** Runs `work` in one transaction (sign-up writes the account and its consents together). */
+  transaction<T>(work: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(work);
+  }
+
   /** Returns undefined when the email is already registered. */
-  async insertUser(user: NewUser): Promise<User | undefined> {
+  async insertUser(user: NewUser, db: Executor = this.db): Promise<User | undefined> {
     // The id is chosen here because the sealed phone is bound to it (its encryption context).
     const id = randomUUID();
-    const row = await this.db
+    const row = await db
       .insertInto('users')
       .values({
         ...user,
@@ -108,5 +122,61 @@ export class AccountsRepository {
       .where('family_id', '=', familyId)
       .where('revoked_at', 'is', null)
       .execute();
+  }
+
+  /**
+   * Applies a rectification. Returns 'email_taken' (and changes nothing) when the new email
+   * belongs to another account.
+   */
+  async updateProfile(trx: Transaction<DB>, userId: string, change: ProfileChange, now: Date): Promise<'updated' | 'email_taken' | 'not_found'> {
+    if (change.email !== undefined) {
+      const other = await trx
+        .selectFrom('users')
+        .select('id')
+        .where((eb) => eb(eb.fn('lower', ['email']), '=', change.email!.toLowerCase()))
+        .where('id', '!=', userId)
+        .executeTakeFirst();
+      if (other) return 'email_taken';
+    }
+    const { phone, ...plain } = change;
+    // A new phone is stored like a first one: sealed under the row's id, with its keyed hash.
+    const sealedPhone =
+      phone === undefined ? {} : { phone: this.personalData.sealNullable(phone, contextOf('users', 'phone', userId)), phone_hash: this.personalData.keyedHash('phone', phone) };
+    const updated = await trx
+      .updateTable('users')
+      .set({ ...plain, ...sealedPhone, updated_at: now })
+      .where('id', '=', userId)
+      .where('deleted_at', 'is', null)
+      .returning('id')
+      .executeTakeFirst();
+    return updated ? 'updated' : 'not_found';
+  }
+
+  /**
+   * Replaces the account's personal data with placeholders and makes it unusable: the email
+   * becomes a unique address under the reserved .invalid domain (RFC 2606, never routable),
+   * the phone goes, and the password hash is replaced by a value no password verifies against.
+   */
+  async anonymizeUser(trx: Transaction<DB>, userId: string, now: Date): Promise<void> {
+    await trx
+      .updateTable('users')
+      .set({
+        full_name: 'Usuario eliminado',
+        email: `eliminado-${userId}@eliminado.barberpro.invalid`,
+        phone: null,
+        phone_hash: null,
+        password_hash: '!deleted',
+        deleted_at: now,
+        updated_at: now,
+      })
+      .where('id', '=', userId)
+      .execute();
+    await trx.updateTable('refresh_tokens').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+  }
+
+  /** Leaves the shops a deleted provider belonged to; the shops (and their records) stay. */
+  async removeMemberships(trx: Transaction<DB>, userId: string): Promise<void> {
+    await trx.deleteFrom('shop_members').where('user_id', '=', userId).execute();
+    await trx.updateTable('barbers').set({ user_id: null }).where('user_id', '=', userId).execute();
   }
 }

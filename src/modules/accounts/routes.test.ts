@@ -7,7 +7,8 @@ beforeAll(async () => {
 });
 afterAll(async () => ctx.close());
 
-const register = (body: Record<string, unknown>) => ctx.app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: body });
+// Sign-up requires accepting the terms; the privacy tests cover refusing it.
+const register = (body: Record<string, unknown>) => ctx.app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { acceptTerms: true, ...body } });
 
 describe('POST /api/v1/auth/register', () => {
   it('creates a customer account and opens a session usable on /me', async () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { uuid } from '../../platform/http/schemas.js';
+import { localDate, uuid } from '../../platform/http/schemas.js';
 
 const email = z.email({ message: 'Ingresá un email válido.' }).max(254).transform((e) => e.toLowerCase());
 const password = z
@@ -17,6 +17,10 @@ export const registerBody = z
       .regex(/^\+?[0-9 ()-]{8,20}$/, { message: 'Ingresá un teléfono válido, ej. +54 9 11 1234-5678.' })
       .optional(),
     role: z.enum(['customer', 'provider']).default('customer'),
+    acceptTerms: z
+      .literal(true, { message: 'Para crear la cuenta tenés que aceptar los términos y la política de privacidad.' })
+      .describe('Acceptance of the terms and privacy notice in force (GET /api/v1/public/legal-documents); recorded with its versions'),
+    marketingOptIn: z.boolean().optional().describe('Promotional messages, a separate choice; false when omitted'),
   })
   .strict();
 
@@ -32,6 +36,9 @@ export const meSchema = z.object({
   phone: z.string().nullable(),
   role: z.enum(['customer', 'provider', 'admin']),
   shops: z.array(membershipSchema),
+  pendingConsents: z
+    .array(z.object({ document: z.enum(['terms', 'privacy_notice']), version: z.string(), effectiveDate: localDate }))
+    .describe('Versions in force the user has not accepted: ask them to accept again (PUT /api/v1/me/consents)'),
   createdAt: z.iso.datetime({ offset: true }),
 });
 

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import type { DB } from '../../platform/db/schema.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Role } from '../../platform/http/access.js';
 import { ProblemError, problems } from '../../platform/http/problem.js';
@@ -14,6 +16,23 @@ export interface RegisterInput {
   fullName: string;
   phone?: string | undefined;
   role: 'customer' | 'provider';
+  /** The sign-up form's acceptance of the current terms and privacy notice (required). */
+  acceptTerms: true;
+  marketingOptIn?: boolean | undefined;
+}
+
+export interface PendingConsent {
+  document: 'terms' | 'privacy_notice';
+  version: string;
+  effectiveDate: string;
+}
+
+/** Consent records, kept by the privacy module; the account only asks for them. */
+export interface AccountConsents {
+  /** Runs inside the sign-up transaction: no account exists without its recorded acceptance. */
+  recordSignUp(trx: Transaction<DB>, userId: string, choices: { marketingOptIn: boolean }): Promise<void>;
+  /** Versions in force the user has not accepted yet. */
+  pending(userId: string): Promise<PendingConsent[]>;
 }
 
 export class AccountsService {
@@ -25,14 +44,22 @@ export class AccountsService {
     private readonly throttle: LoginThrottle,
   ) {}
 
+  private consents: AccountConsents | undefined;
+
+  useConsents(consents: AccountConsents): void {
+    this.consents = consents;
+  }
+
   async register(input: RegisterInput): Promise<Session> {
+    if (input.acceptTerms !== true) throw problems.badRequest('terms_not_accepted', 'Para crear la cuenta tenés que aceptar los términos y la política de privacidad.');
     const passwordHash = await hashPassword(input.password);
-    const user = await this.repo.insertUser({
-      email: input.email,
-      password_hash: passwordHash,
-      full_name: input.fullName,
-      phone: input.phone ?? null,
-      role: input.role,
+    const user = await this.repo.transaction(async (trx) => {
+      const inserted = await this.repo.insertUser(
+        { email: input.email, password_hash: passwordHash, full_name: input.fullName, phone: input.phone ?? null, role: input.role },
+        trx,
+      );
+      if (inserted) await this.consents?.recordSignUp(trx, inserted.id, { marketingOptIn: input.marketingOptIn ?? false });
+      return inserted;
     });
     if (!user) throw problems.conflict('email_taken', 'Ya existe una cuenta con ese email.');
     return this.openSession(user.id, user.role, randomUUID());
@@ -68,7 +95,7 @@ export class AccountsService {
       throw problems.unauthorized('La sesión expiró. Iniciá sesión de nuevo.');
     }
     const user = await this.repo.findUserById(consumed.user_id);
-    if (!user) throw problems.unauthorized();
+    if (!user || user.deleted_at) throw problems.unauthorized();
     return this.openSession(user.id, user.role, consumed.family_id);
   }
 
@@ -79,8 +106,12 @@ export class AccountsService {
 
   async me(userId: string): Promise<Me> {
     const user = await this.repo.findUserById(userId);
-    if (!user) throw problems.unauthorized();
-    const shops = user.role === 'provider' ? await this.repo.shopMemberships(user.id) : [];
+    // A deleted account's access tokens may live a few more minutes; they open nothing here.
+    if (!user || user.deleted_at) throw problems.unauthorized();
+    const [shops, pendingConsents] = await Promise.all([
+      user.role === 'provider' ? this.repo.shopMemberships(user.id) : [],
+      this.consents ? this.consents.pending(user.id) : [],
+    ]);
     return {
       id: user.id,
       email: user.email,
@@ -88,8 +119,16 @@ export class AccountsService {
       phone: user.phone,
       role: user.role,
       shops,
+      pendingConsents,
       createdAt: user.created_at.toISOString(),
     };
+  }
+
+  /** Re-authentication before a sensitive change (email, deletion). */
+  async passwordMatches(userId: string, password: string): Promise<boolean> {
+    const user = await this.repo.findUserById(userId);
+    if (!user || user.deleted_at) return false;
+    return verifyPassword(user.password_hash, password);
   }
 
   private async openSession(userId: string, role: Role, familyId: string): Promise<Session> {

@@ -79,6 +79,11 @@ export function normalizePhone(input: string): string | null {
 export class NotificationService {
   private readonly options: DispatchOptions;
   private readonly organizer: { name: string; email: string };
+  /**
+   * Ley 25.326 blocking: while the customer's rectification or deletion is under review their
+   * data is not processed, so nothing is sent to them (set by the privacy module).
+   */
+  isProcessingBlocked: ((customerId: string) => Promise<boolean>) | undefined;
 
   constructor(
     private readonly repo: NotificationsRepository,
@@ -213,7 +218,7 @@ export class NotificationService {
     let send: () => Promise<{ messageId: string }>;
     try {
       const context = await this.repo.sendContext(row.booking_id);
-      const stale = staleReason(row, context, now);
+      const stale = staleReason(row, context, now) ?? ((await this.isProcessingBlocked?.(row.customer_id)) ? 'customer data blocked: privacy request under review' : null);
       if (stale) {
         await this.repo.markSkipped(row.id, claimToken, now, stale);
         this.log('notification skipped', { ...ids(row), reason: stale });

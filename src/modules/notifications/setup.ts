@@ -67,10 +67,13 @@ export function setupNotifications(
     queue: JobQueue;
     bookings: BookingsService;
     log: NotificationLog;
+    /** Ley 25.326 blocking, from the privacy module. */
+    isProcessingBlocked?: (customerId: string) => Promise<boolean>;
   } & Pick<NotificationDependencies, 'senders' | 'options' | 'personalData'>,
 ): FastifyPluginAsyncZod {
   const { queue, bookings, clock, log } = deps;
   const service = createNotificationService(deps);
+  service.isProcessingBlocked = deps.isProcessingBlocked;
   bookings.onAgendaTransaction(service.onAgendaTransaction);
   queue.register(DISPATCH_JOB, async () => {
     await runDispatch(service, clock, log);

@@ -497,6 +497,46 @@ export interface RetentionRunsTable {
   errors: ColumnType<Record<string, string>, string | undefined, string>;
 }
 
+// Data-subject rights and consent (migration 0008).
+
+export type PrivacyRequestKind = 'access' | 'rectification' | 'deletion' | 'withdrawal' | 'cancellation';
+export type PrivacyRequestStatus = 'received' | 'in_review' | 'completed' | 'rejected';
+export type ConsentDocument = 'terms' | 'privacy_notice' | 'marketing';
+export type ConsentSource = 'sign_up' | 'settings' | 'reacceptance' | 'deletion';
+
+export interface PrivacyRequestsTable {
+  id: Generated<string>;
+  procedure_code: string;
+  kind: PrivacyRequestKind;
+  status: PrivacyRequestStatus;
+  user_id: string | null;
+  contact_email: string | null;
+  booking_id: string | null;
+  details: Json;
+  received_at: Timestamp;
+  due_at: Timestamp;
+  answered_at: Timestamp | null;
+  answered_by: string | null;
+  answer: string | null;
+}
+
+export interface ConsentsTable {
+  id: Generated<Int8>;
+  user_id: string;
+  document: ConsentDocument;
+  version: string;
+  granted: boolean;
+  source: ConsentSource;
+  recorded_at: Timestamp;
+}
+
+/** Merged into UsersTable above. */
+export interface UsersTable {
+  deleted_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
 export interface DB {
   retention_runs: RetentionRunsTable;
+  privacy_requests: PrivacyRequestsTable;
+  consents: ConsentsTable;
 }

@@ -106,7 +106,7 @@ describe('logs', () => {
     const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', JWT_SECRET: TEST_JWT_SECRET });
     const app = await buildApp({ config, database, jwtSecret: TEST_JWT_SECRET, logger: { ...(loggerOptions(config) as object), stream } });
     try {
-      const reg = await app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { email: 'secreto@example.com', password: TEST_PASSWORD, fullName: 'Ana' } });
+      const reg = await app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { email: 'secreto@example.com', password: TEST_PASSWORD, fullName: 'Ana', acceptTerms: true } });
       const token = json(reg).accessToken as string;
       await app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
       await app.inject({ url: '/api/v1/shops?q=nombre-privado' });

@@ -24,6 +24,9 @@ export interface ApiOperations {
   'GET /api/v1/admin/ops/migrations': { response: GetAdminOpsMigrationsResponse };
   'POST /api/v1/admin/ops/recovery': { body: PostAdminOpsRecoveryBody; response: PostAdminOpsRecoveryResponse };
   'GET /api/v1/admin/ops/usage': { response: GetAdminOpsUsageResponse };
+  'GET /api/v1/admin/privacy/requests': { query?: GetAdminPrivacyRequestsQuery; response: GetAdminPrivacyRequestsResponse };
+  'POST /api/v1/admin/privacy/requests/{id}/answer': { body: PostAdminPrivacyRequestsIdAnswerBody; response: PostAdminPrivacyRequestsIdAnswerResponse };
+  'GET /api/v1/admin/privacy/summary': { response: GetAdminPrivacySummaryResponse };
   'POST /api/v1/auth/login': { body: PostAuthLoginBody; response: PostAuthLoginResponse };
   'POST /api/v1/auth/logout': { body: PostAuthLogoutBody; response: unknown };
   'POST /api/v1/auth/refresh': { body: PostAuthRefreshBody; response: PostAuthRefreshResponse };
@@ -46,10 +49,19 @@ export interface ApiOperations {
   'GET /api/v1/invoices/{id}/pdf': { response: GetInvoicesIdPdfResponse };
   'POST /api/v1/invoices/{id}/retry': { response: PostInvoicesIdRetryResponse };
   'GET /api/v1/me': { response: GetMeResponse };
+  'GET /api/v1/me/consents': { response: GetMeConsentsResponse };
+  'PUT /api/v1/me/consents': { body: PutMeConsentsBody; response: PutMeConsentsResponse };
+  'GET /api/v1/me/data-export': { response: GetMeDataExportResponse };
+  'POST /api/v1/me/deletion': { body: PostMeDeletionBody; response: PostMeDeletionResponse };
   'GET /api/v1/me/notification-preferences': { response: GetMeNotificationPreferencesResponse };
   'PUT /api/v1/me/notification-preferences': { body: PutMeNotificationPreferencesBody; response: PutMeNotificationPreferencesResponse };
+  'GET /api/v1/me/privacy-requests': { response: GetMePrivacyRequestsResponse };
+  'POST /api/v1/me/rectification': { body: PostMeRectificationBody; response: PostMeRectificationResponse };
   'GET /api/v1/mercadopago/oauth/callback': { query: GetMercadopagoOauthCallbackQuery; response: GetMercadopagoOauthCallbackResponse };
   'POST /api/v1/ops/alertmanager': { body: PostOpsAlertmanagerBody; response: PostOpsAlertmanagerResponse };
+  'POST /api/v1/public/cancellation': { body: PostPublicCancellationBody; response: PostPublicCancellationResponse };
+  'GET /api/v1/public/legal-documents': { response: GetPublicLegalDocumentsResponse };
+  'POST /api/v1/public/withdrawal': { body: PostPublicWithdrawalBody; response: PostPublicWithdrawalResponse };
   'GET /api/v1/shops': { query?: GetShopsQuery; response: GetShopsResponse };
   'POST /api/v1/shops': { body: PostShopsBody; response: PostShopsResponse };
   'GET /api/v1/shops/{shopId}': { response: GetShopsShopIdResponse };
@@ -1096,6 +1108,136 @@ bookingsCreated30d: number
 paymentsApproved30d: number
 }
 
+export interface GetAdminPrivacyRequestsQuery {
+status?: ("open" | "overdue" | "due_soon" | "all" | "received" | "in_review" | "completed" | "rejected")
+kind?: ("access" | "rectification" | "deletion" | "withdrawal" | "cancellation")
+page?: number
+pageSize?: number
+}
+
+export interface GetAdminPrivacyRequestsResponse {
+items: {
+id: string
+/**
+ * Give this code to follow the request up
+ */
+procedureCode: string
+kind: ("access" | "rectification" | "deletion" | "withdrawal" | "cancellation")
+/**
+ * received/in_review: open (in_review also blocks the data); completed/rejected: answered
+ */
+status: ("received" | "in_review" | "completed" | "rejected")
+receivedAt: string
+/**
+ * The legal deadline for the answer
+ */
+dueAt: string
+answeredAt: (string | null)
+answer: (string | null)
+/**
+ * For a rectification: which account fields it changed
+ */
+fields: string[]
+userId: (string | null)
+contactEmail: (string | null)
+bookingId: (string | null)
+/**
+ * What the requester wrote, when anything
+ */
+description: (string | null)
+deadline: ("on_time" | "due_soon" | "overdue" | "answered")
+reviewReasons: string[]
+}[]
+page: number
+pageSize: number
+}
+
+export interface PostAdminPrivacyRequestsIdAnswerBody {
+/**
+ * completed on a deletion under review carries it out
+ */
+outcome: ("completed" | "rejected")
+/**
+ * What the requester is told
+ */
+answer: string
+}
+
+export interface PostAdminPrivacyRequestsIdAnswerResponse {
+id: string
+/**
+ * Give this code to follow the request up
+ */
+procedureCode: string
+kind: ("access" | "rectification" | "deletion" | "withdrawal" | "cancellation")
+/**
+ * received/in_review: open (in_review also blocks the data); completed/rejected: answered
+ */
+status: ("received" | "in_review" | "completed" | "rejected")
+receivedAt: string
+/**
+ * The legal deadline for the answer
+ */
+dueAt: string
+answeredAt: (string | null)
+answer: (string | null)
+/**
+ * For a rectification: which account fields it changed
+ */
+fields: string[]
+userId: (string | null)
+contactEmail: (string | null)
+bookingId: (string | null)
+/**
+ * What the requester wrote, when anything
+ */
+description: (string | null)
+deadline: ("on_time" | "due_soon" | "overdue" | "answered")
+reviewReasons: string[]
+}
+
+export interface GetAdminPrivacySummaryResponse {
+generatedAt: string
+requests: {
+open: number
+inReview: number
+/**
+ * Open and due within 24 hours
+ */
+dueSoon: number
+overdue: number
+answered: number
+answeredLate: number
+openByKind: {
+[k: string]: number | undefined
+}
+mostOverdue: ({
+procedureCode: string
+kind: ("access" | "rectification" | "deletion" | "withdrawal" | "cancellation")
+dueAt: string
+} | null)
+}
+consent: {
+termsVersion: string
+privacyNoticeVersion: string
+/**
+ * Customer and provider accounts not deleted
+ */
+accounts: number
+acceptedCurrentTerms: number
+acceptedCurrentPrivacyNotice: number
+/**
+ * Share of accounts that accepted both versions in force; null with no accounts
+ */
+coverage: (number | null)
+marketingOptIns: number
+}
+/**
+ * Business-day deadlines cannot be computed past this day
+ */
+holidayTableCoversUntil: string
+}
+
 export interface PostAuthLoginBody {
 email: string
 password: string
@@ -1116,6 +1258,14 @@ shops: {
 shopId: string
 shopName: string
 role: ("owner" | "barber")
+}[]
+/**
+ * Versions in force the user has not accepted: ask them to accept again (PUT /api/v1/me/consents)
+ */
+pendingConsents: {
+document: ("terms" | "privacy_notice")
+version: string
+effectiveDate: string
 }[]
 createdAt: string
 }
@@ -1145,6 +1295,14 @@ shopId: string
 shopName: string
 role: ("owner" | "barber")
 }[]
+/**
+ * Versions in force the user has not accepted: ask them to accept again (PUT /api/v1/me/consents)
+ */
+pendingConsents: {
+document: ("terms" | "privacy_notice")
+version: string
+effectiveDate: string
+}[]
 createdAt: string
 }
 }
@@ -1155,6 +1313,14 @@ password: string
 fullName: string
 phone?: string
 role?: ("customer" | "provider")
+/**
+ * Acceptance of the terms and privacy notice in force (GET /api/v1/public/legal-documents); recorded with its versions
+ */
+acceptTerms: true
+/**
+ * Promotional messages, a separate choice; false when omitted
+ */
+marketingOptIn?: boolean
 }
 
 export interface PostAuthRegisterResponse {
@@ -1172,6 +1338,14 @@ shops: {
 shopId: string
 shopName: string
 role: ("owner" | "barber")
+}[]
+/**
+ * Versions in force the user has not accepted: ask them to accept again (PUT /api/v1/me/consents)
+ */
+pendingConsents: {
+document: ("terms" | "privacy_notice")
+version: string
+effectiveDate: string
 }[]
 createdAt: string
 }
@@ -1890,7 +2064,274 @@ shopId: string
 shopName: string
 role: ("owner" | "barber")
 }[]
+/**
+ * Versions in force the user has not accepted: ask them to accept again (PUT /api/v1/me/consents)
+ */
+pendingConsents: {
+document: ("terms" | "privacy_notice")
+version: string
+effectiveDate: string
+}[]
 createdAt: string
+}
+
+export interface GetMeConsentsResponse {
+marketingOptIn: boolean
+current: {
+terms: {
+version: string
+effectiveDate: string
+}
+privacyNotice: {
+version: string
+effectiveDate: string
+}
+}
+accepted: {
+terms: ({
+version: string
+recordedAt: string
+} | null)
+privacyNotice: ({
+version: string
+recordedAt: string
+} | null)
+}
+pending: {
+document: ("terms" | "privacy_notice")
+version: string
+effectiveDate: string
+}[]
+history: {
+document: ("terms" | "privacy_notice" | "marketing")
+version: string
+granted: boolean
+source: string
+recordedAt: string
+}[]
+}
+
+export interface PutMeConsentsBody {
+/**
+ * Promotional messages
+ */
+marketingOptIn?: boolean
+/**
+ * Versions in force being accepted (the ids GET /api/v1/public/legal-documents gives)
+ * 
+ * @maxItems 4
+ */
+acceptVersions?: []|[string]|[string, string]|[string, string, string]|[string, string, string, string]
+}
+
+export interface PutMeConsentsResponse {
+marketingOptIn: boolean
+current: {
+terms: {
+version: string
+effectiveDate: string
+}
+privacyNotice: {
+version: string
+effectiveDate: string
+}
+}
+accepted: {
+terms: ({
+version: string
+recordedAt: string
+} | null)
+privacyNotice: ({
+version: string
+recordedAt: string
+} | null)
+}
+pending: {
+document: ("terms" | "privacy_notice")
+version: string
+effectiveDate: string
+}[]
+history: {
+document: ("terms" | "privacy_notice" | "marketing")
+version: string
+granted: boolean
+source: string
+recordedAt: string
+}[]
+}
+
+/**
+ * Every piece of personal data BarberPro holds about the caller (Ley 25.326 art. 14)
+ */
+export interface GetMeDataExportResponse {
+format: "barberpro-data-export/1"
+generatedAt: string
+account: {
+id: string
+email: string
+fullName: string
+phone: (string | null)
+role: ("customer" | "provider" | "admin")
+createdAt: string
+shops: {
+shopId: string
+shopName: string
+role: ("owner" | "barber")
+}[]
+}
+bookings: {
+id: string
+shopName: string
+serviceName: string
+barberName: string
+start: string
+end: string
+timezone: string
+status: string
+price: {
+/**
+ * Integer centavos
+ */
+amountCents: number
+currency: "ARS"
+}
+deposit: {
+/**
+ * Integer centavos
+ */
+amountCents: number
+currency: "ARS"
+}
+note: string
+cancelledAt: (string | null)
+cancelReason: (string | null)
+createdAt: string
+}[]
+reviews: {
+id: string
+bookingId: string
+shopName: string
+rating: number
+comment: string
+createdAt: string
+}[]
+payments: {
+id: string
+bookingId: (string | null)
+status: string
+amount: {
+/**
+ * Integer centavos
+ */
+amountCents: number
+currency: "ARS"
+}
+refunded: {
+/**
+ * Integer centavos
+ */
+amountCents: number
+currency: "ARS"
+}
+createdAt: string
+approvedAt: (string | null)
+}[]
+invoices: {
+id: string
+bookingId: (string | null)
+kind: ("invoice" | "credit_note")
+status: string
+voucher: string
+formattedNumber: (string | null)
+issueDate: (string | null)
+total: {
+/**
+ * Integer centavos
+ */
+amountCents: number
+currency: "ARS"
+}
+cae: (string | null)
+receiver: {
+kind: string
+name: (string | null)
+document: (string | null)
+}
+pdfUrl: (string | null)
+}[]
+notificationPreferences: {
+email: boolean
+whatsapp: boolean
+whatsappPhone: (string | null)
+}
+consents: {
+document: ("terms" | "privacy_notice" | "marketing")
+version: string
+granted: boolean
+source: string
+recordedAt: string
+}[]
+/**
+ * Items: A data-subject or consumer request and its legal deadline
+ */
+requests: {
+id: string
+/**
+ * Give this code to follow the request up
+ */
+procedureCode: string
+kind: ("access" | "rectification" | "deletion" | "withdrawal" | "cancellation")
+/**
+ * received/in_review: open (in_review also blocks the data); completed/rejected: answered
+ */
+status: ("received" | "in_review" | "completed" | "rejected")
+receivedAt: string
+/**
+ * The legal deadline for the answer
+ */
+dueAt: string
+answeredAt: (string | null)
+answer: (string | null)
+/**
+ * For a rectification: which account fields it changed
+ */
+fields: string[]
+}[]
+}
+
+export interface PostMeDeletionBody {
+/**
+ * Your current password, to confirm it is you
+ */
+password: string
+confirm: true
+}
+
+/**
+ * A data-subject or consumer request and its legal deadline
+ */
+export interface PostMeDeletionResponse {
+id: string
+/**
+ * Give this code to follow the request up
+ */
+procedureCode: string
+kind: ("access" | "rectification" | "deletion" | "withdrawal" | "cancellation")
+/**
+ * received/in_review: open (in_review also blocks the data); completed/rejected: answered
+ */
+status: ("received" | "in_review" | "completed" | "rejected")
+receivedAt: string
+/**
+ * The legal deadline for the answer
+ */
+dueAt: string
+answeredAt: (string | null)
+answer: (string | null)
+/**
+ * For a rectification: which account fields it changed
+ */
+fields: string[]
 }
 
 /**
@@ -1936,6 +2377,79 @@ whatsapp: boolean
  * E.164, e.g. +5491140000000
  */
 whatsappPhone: (string | null)
+}
+
+export interface GetMePrivacyRequestsResponse {
+/**
+ * Items: A data-subject or consumer request and its legal deadline
+ */
+items: {
+id: string
+/**
+ * Give this code to follow the request up
+ */
+procedureCode: string
+kind: ("access" | "rectification" | "deletion" | "withdrawal" | "cancellation")
+/**
+ * received/in_review: open (in_review also blocks the data); completed/rejected: answered
+ */
+status: ("received" | "in_review" | "completed" | "rejected")
+receivedAt: string
+/**
+ * The legal deadline for the answer
+ */
+dueAt: string
+answeredAt: (string | null)
+answer: (string | null)
+/**
+ * For a rectification: which account fields it changed
+ */
+fields: string[]
+}[]
+}
+
+export interface PostMeRectificationBody {
+fullName?: string
+/**
+ * Null removes it
+ */
+phone?: (string | null)
+/**
+ * Needs currentPassword
+ */
+email?: string
+currentPassword?: string
+/**
+ * Anything else to rectify (e.g. an invoice’s billing data): reviewed by a person, and the data is blocked meanwhile
+ */
+otherData?: string
+}
+
+/**
+ * A data-subject or consumer request and its legal deadline
+ */
+export interface PostMeRectificationResponse {
+id: string
+/**
+ * Give this code to follow the request up
+ */
+procedureCode: string
+kind: ("access" | "rectification" | "deletion" | "withdrawal" | "cancellation")
+/**
+ * received/in_review: open (in_review also blocks the data); completed/rejected: answered
+ */
+status: ("received" | "in_review" | "completed" | "rejected")
+receivedAt: string
+/**
+ * The legal deadline for the answer
+ */
+dueAt: string
+answeredAt: (string | null)
+answer: (string | null)
+/**
+ * For a rectification: which account fields it changed
+ */
+fields: string[]
 }
 
 export interface GetMercadopagoOauthCallbackQuery {
@@ -1999,6 +2513,81 @@ export interface PostOpsAlertmanagerResponse {
 action: ("opened" | "updated" | "resolved" | "ignored")
 incidentId: (string | null)
 reason?: string
+}
+
+export interface PostPublicCancellationBody {
+/**
+ * The email of the account, or the one the booking was made with
+ */
+email: string
+/**
+ * The booking reference, when it is about one booking
+ */
+bookingId?: string
+fullName?: string
+reason?: string
+}
+
+export interface PostPublicCancellationResponse {
+procedureCode: string
+kind: ("withdrawal" | "cancellation")
+receivedAt: string
+/**
+ * We answer by then (24 hours)
+ */
+dueAt: string
+message: string
+}
+
+export interface GetPublicLegalDocumentsResponse {
+terms: {
+document: ("terms" | "privacy_notice")
+version: string
+effectiveDate: string
+title: string
+sections: {
+heading: string
+paragraphs: string[]
+}[]
+}
+privacyNotice: {
+document: ("terms" | "privacy_notice")
+version: string
+effectiveDate: string
+title: string
+sections: {
+heading: string
+paragraphs: string[]
+}[]
+}
+/**
+ * The Ley 25.326 notice every form collecting personal data shows
+ */
+legalNotice: string
+}
+
+export interface PostPublicWithdrawalBody {
+/**
+ * The email of the account, or the one the booking was made with
+ */
+email: string
+/**
+ * The booking reference, when it is about one booking
+ */
+bookingId?: string
+fullName?: string
+reason?: string
+}
+
+export interface PostPublicWithdrawalResponse {
+procedureCode: string
+kind: ("withdrawal" | "cancellation")
+receivedAt: string
+/**
+ * We answer by then (24 hours)
+ */
+dueAt: string
+message: string
 }
 
 export interface GetShopsQuery {

@@ -2,21 +2,23 @@ import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import type { PostAuthRegisterBody } from '../api/types.gen';
 import { useAuth } from '../auth/session';
+import { SignUpConsentFields } from '../privacy/routes';
 import { Field, errorMessage } from '../ui/components';
 import { fieldErrors } from './shared';
 
 /**
- * The registration body: the one place that maps the form to the API.
- * TERMS: the register body has no `acceptTerms` yet (see PostAuthRegisterBody in
- * types.gen.ts); the checkbox is enforced here meanwhile. When the privacy work adds the
- * field, regenerate the types and add `acceptTerms: form.acceptedTerms` below.
+ * The registration body: the one place that maps the form to the API. The API refuses a
+ * sign-up without `acceptTerms: true`, and records the versions accepted.
  */
-function registerBody(form: { fullName: string; email: string; password: string; phone: string; acceptedTerms: boolean }): PostAuthRegisterBody {
+function registerBody(form: { fullName: string; email: string; password: string; phone: string; acceptedTerms: boolean; marketingOptIn: boolean }): PostAuthRegisterBody | null {
+  if (!form.acceptedTerms) return null;
   return {
     fullName: form.fullName.trim(),
     email: form.email.trim(),
     password: form.password,
     role: 'customer',
+    acceptTerms: true,
+    marketingOptIn: form.marketingOptIn,
     ...(form.phone.trim() ? { phone: form.phone.trim() } : {}),
   };
 }
@@ -25,7 +27,7 @@ export function SignUpPage() {
   const { register } = useAuth();
   const navigate = useNavigate();
   const [params] = useSearchParams();
-  const [form, setForm] = useState({ fullName: '', email: '', password: '', phone: '', acceptedTerms: false });
+  const [form, setForm] = useState({ fullName: '', email: '', password: '', phone: '', acceptedTerms: false, marketingOptIn: false });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -41,13 +43,14 @@ export function SignUpPage() {
     if (form.fullName.trim().length < 2) local.fullName = 'Ingresá tu nombre y apellido.';
     if (!/^\S+@\S+\.\S+$/.test(form.email.trim())) local.email = 'Ingresá un email válido.';
     if (form.password.length < 10) local.password = 'La contraseña debe tener al menos 10 caracteres.';
-    if (!form.acceptedTerms) local.acceptTerms = 'Para crear la cuenta tenés que aceptar los términos y la política de privacidad.';
+    const body = registerBody(form);
+    if (!body) local.acceptTerms = 'Para crear la cuenta tenés que aceptar los términos y la política de privacidad.';
     setErrors(local);
     setError(undefined);
-    if (Object.keys(local).length) return;
+    if (Object.keys(local).length || !body) return;
     setBusy(true);
     try {
-      await register(registerBody(form));
+      await register(body);
       // Only a path on this site: an absolute URL here would be an open redirect.
       navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/', { replace: true });
     } catch (e) {
@@ -75,10 +78,11 @@ export function SignUpPage() {
         <Field label="Teléfono (opcional)" hint="Para avisos por WhatsApp, ej. +54 9 351 123-4567." error={errors.phone}>
           <input type="tel" autoComplete="tel" value={form.phone} onChange={(e) => set('phone', e.target.value)} aria-invalid={Boolean(errors.phone)} />
         </Field>
-        <label className="checkbox">
-          <input type="checkbox" checked={form.acceptedTerms} onChange={(e) => set('acceptedTerms', e.target.checked)} aria-invalid={Boolean(errors.acceptTerms)} />
-          <span>Acepto los términos y la política de privacidad</span>
-        </label>
+        <SignUpConsentFields
+          acceptTerms={form.acceptedTerms}
+          marketingOptIn={form.marketingOptIn}
+          onChange={(v) => setForm((f) => ({ ...f, acceptedTerms: v.acceptTerms, marketingOptIn: v.marketingOptIn }))}
+        />
         {errors.acceptTerms ? (
           <p className="field-error" role="alert">
             {errors.acceptTerms}

@@ -1,6 +1,7 @@
 import { Link, NavLink, Outlet, isRouteErrorResponse, useRouteError } from 'react-router';
 import { useAuth } from '../auth/session';
 import { footerLinks } from '../privacy/footer';
+import { PrivacyBanners, PrivacyFooter } from '../privacy/notices';
 
 export function Layout() {
   const { user, logout } = useAuth();
@@ -26,6 +27,7 @@ export function Layout() {
           )}
         </nav>
       </header>
+      <PrivacyBanners />
       <main id="main" tabIndex={-1}>
         <Outlet />
       </main>
@@ -37,6 +39,7 @@ export function Layout() {
             </Link>
           ))}
         </nav>
+        <PrivacyFooter />
         <p>BarberPro · Hecho en Argentina</p>
       </footer>
     </div>
