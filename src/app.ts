@@ -45,6 +45,9 @@ import { availabilityRoutes } from './modules/availability/routes.js';
 import { AvailabilityService } from './modules/availability/service.js';
 import { setupInvoicing, type AfipEndpoints } from './modules/invoicing/setup.js';
 import type { InvoicingService } from './modules/invoicing/service.js';
+import { registerAdminAudit } from './modules/security/admin-audit.js';
+import { IpBlocklist } from './modules/security/ip-blocklist.js';
+import { securityRoutes } from './modules/security/routes.js';
 
 export interface AppServices {
   accounts: AccountsService;
@@ -98,7 +101,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const cacheObservers: CacheObserver[] = [];
 
   const tokens = new TokenService(deps.jwtSecret, config.accessTokenTtlSeconds);
-  const loginThrottle = new LoginThrottle(config.loginLockout, deps.redis, () => clock.now().getTime());
+  const loginThrottle = new LoginThrottle(config.loginLockout, deps.redis, () => clock.now().getTime(), (scope) => metrics.accountLockouts.inc({ scope }));
+  const ipBlocklist = new IpBlocklist(config.ipBlocking, deps.redis, () => clock.now().getTime(), { onBlock: (source) => metrics.ipBlocks.inc({ source }) });
   const accounts = new AccountsService(new AccountsRepository(db), tokens, clock, config.refreshTokenTtlDays, loginThrottle);
   const catalogRepo = new CatalogRepository(db);
   const shopAccess = new ShopAccess(catalogRepo);
@@ -187,7 +191,14 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     trustProxy: config.trustProxy,
     metricsToken: config.metricsToken,
     rateLimit: { redis: deps.redis, perMinute: config.rateLimits.perMinute },
+    corsOrigins: config.corsOrigins,
+    addressGuard: {
+      guard: ipBlocklist,
+      onBlockedRequest: () => metrics.blockedRequests.inc(),
+      onGuardError: (request, error) => request.log.warn({ err: { message: (error as Error).message } }, 'address blocklist unavailable'),
+    },
   });
+  registerAdminAudit(app, { db, audit, clock });
   bookings.onListenerError = (error, type) => app.log.warn({ event: type, err: error instanceof Error ? { message: error.message } : error }, 'agenda listener failed after commit');
   registerMetrics(app, metrics, deps.clusterMetrics ? { aggregate: clusterMetricsAggregator(metrics) } : {});
   registerTraceRouteNames(app);
@@ -201,6 +212,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(analyticsRoutes(analytics));
   await app.register(ledgerRoutes({ db, shopAccess }));
   await app.register(opsRoutes(db));
+  await app.register(securityRoutes(ipBlocklist));
   registerCoreJobs(queue, { bookings, analytics, clock });
   await app.register(notificationRoutes);
   await app.register(invoicing.routes);

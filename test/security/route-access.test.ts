@@ -73,6 +73,11 @@ const EXPECTED: Record<string, 'public' | 'metrics-scraper' | Role[]> = {
   'GET /api/v1/admin/ops/db-performance': ['admin'],
   'GET /api/v1/admin/ops/financial-documents': ['admin'],
   'GET /api/v1/admin/invoicing/health': ['admin'],
+  'GET /api/v1/admin/security/ip-blocks': ['admin'],
+  'POST /api/v1/admin/security/ip-blocks': ['admin'],
+  'DELETE /api/v1/admin/security/ip-blocks/:ip': ['admin'],
+  // @fastify/cors's preflight route: answers only for origins in CORS_ORIGINS (404 otherwise).
+  'OPTIONS *': 'public',
 };
 
 const ROLES: Role[] = ['customer', 'provider', 'admin'];
@@ -87,7 +92,7 @@ beforeAll(async () => {
 afterAll(async () => ctx.close());
 
 function concrete(url: string): string {
-  return url.replace(/:date/g, '2026-12-01').replace(/:[A-Za-z]+/g, () => randomUUID());
+  return url.replace(/:date/g, '2026-12-01').replace(/:ip\b/g, '203.0.113.9').replace(/:[A-Za-z]+/g, () => randomUUID());
 }
 
 const apiRoutes = () => ctx.app.routeAccess.filter((r) => !r.url.startsWith('/docs'));

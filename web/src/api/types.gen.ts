@@ -10,6 +10,9 @@ export interface ApiOperations {
   'GET /api/v1/admin/ledger/trial-balance': { response: GetAdminLedgerTrialBalanceResponse };
   'GET /api/v1/admin/ops/db-performance': { response: GetAdminOpsDbPerformanceResponse };
   'GET /api/v1/admin/ops/financial-documents': { response: GetAdminOpsFinancialDocumentsResponse };
+  'GET /api/v1/admin/security/ip-blocks': { response: GetAdminSecurityIpBlocksResponse };
+  'POST /api/v1/admin/security/ip-blocks': { body: PostAdminSecurityIpBlocksBody; response: PostAdminSecurityIpBlocksResponse };
+  'DELETE /api/v1/admin/security/ip-blocks/{ip}': { response: unknown };
   'POST /api/v1/auth/login': { body: PostAuthLoginBody; response: PostAuthLoginResponse };
   'POST /api/v1/auth/logout': { body: PostAuthLogoutBody; response: unknown };
   'POST /api/v1/auth/refresh': { body: PostAuthRefreshBody; response: PostAuthRefreshResponse };
@@ -381,6 +384,53 @@ id: string
 ageMinutes: number
 }[]
 }
+}
+
+export interface GetAdminSecurityIpBlocksResponse {
+items: {
+ip: string
+reason: string
+source: ("automatic" | "manual")
+/**
+ * The admin who blocked it; null for automatic blocks
+ */
+blockedBy: (string | null)
+blockedAt: string
+/**
+ * When the block lifts by itself
+ */
+expiresAt: string
+}[]
+}
+
+export interface PostAdminSecurityIpBlocksBody {
+/**
+ * IPv4 or IPv6 address
+ */
+ip: string
+/**
+ * How long the block lasts (at most 30 days)
+ */
+minutes: number
+/**
+ * Why, for the other operators
+ */
+reason: string
+}
+
+export interface PostAdminSecurityIpBlocksResponse {
+ip: string
+reason: string
+source: ("automatic" | "manual")
+/**
+ * The admin who blocked it; null for automatic blocks
+ */
+blockedBy: (string | null)
+blockedAt: string
+/**
+ * When the block lifts by itself
+ */
+expiresAt: string
 }
 
 export interface PostAuthLoginBody {
