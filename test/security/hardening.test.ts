@@ -174,6 +174,11 @@ describe('body size and JSON depth limits', () => {
     expect((await register(JSON.stringify({ email: `hondo-${randomInt(1e9)}@example.com`, password: TEST_PASSWORD, fullName: 'Ana' }))).statusCode).toBe(201);
   });
 
+  it('router errors (an over-long path parameter, a broken %-escape) are problem+json too', async () => {
+    expectProblem(await ctx.app.inject({ url: `/api/v1/shops/${'x'.repeat(300)}` }), 414, 'uri_too_long');
+    expectProblem(await ctx.app.inject({ url: '/api/v1/shops/%zz' }), 400);
+  });
+
   it('measures depth on the raw text: brackets inside strings and escaped quotes do not count', () => {
     expect(jsonDepth('{"a":[1,{"b":2}]}')).toBe(3);
     expect(jsonDepth('"[[[[[[["')).toBe(0);

@@ -19,14 +19,15 @@ const digest = (value: string) => `sha256:${createHash('sha256').update(value).d
  * it is already append-only and tamper-evident (triggers, hash chain, `audit verify`), which
  * an admin-actions log must be, and admin changes are rare enough not to contend for its lock.
  *
- * Only changes that took effect (2xx) are recorded, after the response: the action has
- * already committed by then, so a failure to record is logged with the request id for the
- * operators to reconcile, never turned into an error for an action that happened.
+ * Only changes that took effect (2xx) are recorded, once the handler has answered and before
+ * the answer leaves (so the admin never sees a change the trail does not have yet). The
+ * action has already committed by then, so a failure to record is logged with the request id
+ * for the operators to reconcile, never turned into an error for an action that happened.
  */
 export function registerAdminAudit(app: FastifyInstance, deps: { db: Kysely<DB>; audit: AuditTrail; clock: Clock }): void {
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onSend', async (request, reply, payload) => {
     const principal = request.principal;
-    if (principal?.role !== 'admin' || !MUTATING.has(request.method) || reply.statusCode >= 400) return;
+    if (principal?.role !== 'admin' || !MUTATING.has(request.method) || reply.statusCode >= 400) return payload;
     const route = request.routeOptions.url ?? 'unmatched';
     const params = Object.fromEntries(
       Object.entries((request.params as Record<string, unknown> | undefined) ?? {}).map(([k, v]) => [k, HASHED_PARAMS.has(k) ? digest(String(v)) : String(v)]),
@@ -48,5 +49,6 @@ export function registerAdminAudit(app: FastifyInstance, deps: { db: Kysely<DB>;
     } catch (error) {
       request.log.error({ err: { message: (error as Error).message }, route, adminAudit: 'failed' }, 'admin action not recorded in the audit trail');
     }
+    return payload;
   });
 }

@@ -3,13 +3,13 @@ import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PUBLIC, registerAccessControl, type VerifyAccessToken } from './access.js';
 import { registerAddressGuard, type AddressGuard, type AddressGuardHooks } from './address-guard.js';
 import { registerErrorHandling } from './error-handler.js';
-import { ProblemError } from './problem.js';
+import { ProblemError, problems } from './problem.js';
 import { registerRateLimits, type RateLimitSettings } from './rate-limit.js';
 
 // Validation messages reach people: Spanish.
@@ -105,6 +105,15 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
     ajv: { customOptions: { removeAdditional: false } },
+    // Errors the router raises before any route runs (a path parameter over maxParamLength, a
+    // malformed %-escape) leave as problem+json like every other error, not Fastify's own JSON.
+    frameworkErrors: (error, request, reply) => {
+      const problem =
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? new ProblemError(414, 'uri_too_long', 'Dirección demasiado larga', 'Un parámetro de la dirección supera el largo permitido.')
+          : problems.badRequest('malformed_url', 'La dirección de la solicitud no es válida.');
+      void (reply as FastifyReply).status(problem.status).type('application/problem+json').send(problem.toBody(request.url.split('?')[0]));
+    },
   }).withTypeProvider<ZodTypeProvider>();
 
   // The API speaks JSON only; anything else is a 415, not a string to validate.
