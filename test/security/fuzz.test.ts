@@ -24,7 +24,7 @@ import { countChanges, tableCounts } from './table-counts.js';
  * FUZZ_RUNS sets the requests per operation and role (default keeps the file near a minute on CI);
  * FUZZ_SEED replays a run.
  */
-const RUNS = Number(process.env.FUZZ_RUNS ?? 12);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 10);
 const SEED = process.env.FUZZ_SEED === undefined ? Date.now() ^ (Math.random() * 0x7fffffff) : Number(process.env.FUZZ_SEED);
 
 type JsonSchema = {
