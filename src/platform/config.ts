@@ -42,7 +42,7 @@ const envSchema = z.object({
   LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).default(15),
   TRUST_PROXY: z.string().default('false'),
   CORS_ORIGINS: z.string().default(''),
-  IP_BLOCK_FAILURES: z.coerce.number().int().min(1).default(50),
+  IP_BLOCK_FAILURES: z.coerce.number().int().min(1).default(100),
   IP_BLOCK_WINDOW_MINUTES: z.coerce.number().int().min(1).default(10),
   IP_BLOCK_MINUTES: z.coerce.number().int().min(1).default(60),
   BARBERPRO_ENVIRONMENT: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).optional(),
