@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { ManualClock } from '../../src/platform/clock.js';
 import { loadConfig, parseCorsOrigins } from '../../src/platform/config.js';
+import { createDatabase } from '../../src/platform/db/database.js';
 import { jsonDepth, MAX_JSON_DEPTH } from '../../src/platform/http/server.js';
 import { createRequestRedis } from '../../src/platform/redis.js';
 import { createTestContext, expectProblem, json, TEST_ENV, TEST_JWT_SECRET, TEST_PASSWORD, type TestContext, type TestUser } from '../helpers.js';
@@ -294,6 +295,24 @@ describe('per-address blocking after repeated failures', () => {
     expect(audit[1]!.payload).toMatchObject({ method: 'POST', status: 201, fields: ['ip', 'minutes', 'reason'] });
     // The refused attempts (400, 422) changed nothing and are not admin actions.
     expect(json(await ctx.app.inject({ url: '/api/v1/admin/audit/verify', headers: admin.auth })).ok).toBe(true);
+  });
+});
+
+describe('a blocked address costs no database work', () => {
+  it('is refused (403, not the 503 of an unreachable database) before any query runs', async () => {
+    const database = await createDatabase({ kind: 'postgres', url: 'postgres://postgres@127.0.0.1:1/unreachable', poolMax: 2 });
+    const app = await buildApp({ config: loadConfig({ ...TEST_ENV, IP_BLOCK_FAILURES: '3' }), database, jwtSecret: TEST_JWT_SECRET });
+    try {
+      const ip = freshAddress();
+      expectProblem(await app.inject({ url: '/api/v1/shops', remoteAddress: freshAddress() }), 503, 'service_unavailable');
+      for (let i = 0; i < 3; i++) expectProblem(await app.inject({ url: '/api/v1/me', headers: { authorization: 'Bearer x.y.z' }, remoteAddress: ip }), 401);
+      const started = performance.now();
+      expectProblem(await app.inject({ url: '/api/v1/shops', remoteAddress: ip }), 403, 'ip_blocked');
+      console.log(`[hardening] blocked request answered in ${(performance.now() - started).toFixed(1)} ms (in-process blocklist)`);
+    } finally {
+      await app.close();
+      await database.close();
+    }
   });
 });
 
