@@ -98,7 +98,7 @@ let secretsOfY: string[];
 const Y_NAME = 'Yolanda Privadísima';
 const Y_DOCUMENT = '31222333';
 
-/** Values a path or query parameter named `name` is tried with: real ids first, then junk. */
+/** Values a path or query parameter named `name` is tried with; the first is shop A's or customer Y's. */
 function knownValues(name: string): string[] {
   const uuids = [shopA.shopId, shopB.shopId, bookingY, bookingX, ...Object.values(shopA.services).map((s) => s.id), ...shopA.barberIds, timeOffA, customerY.id, randomUUID()];
   switch (name) {
@@ -109,7 +109,7 @@ function knownValues(name: string): string[] {
     case 'barberId':
       return [...shopA.barberIds, ...shopB.barberIds];
     case 'id':
-      return [bookingY, bookingX, ...uuids];
+      return [bookingY, bookingX, randomUUID()];
     case 'timeOffId':
       return [timeOffA];
     case 'date':
@@ -279,19 +279,26 @@ function bodyFor(op: Operation): fc.Arbitrary<{ payload: string | undefined; con
   return fc.oneof(...options);
 }
 
-function paramFor(p: Parameter): fc.Arbitrary<string | undefined> {
+const ID_PARAMS = new Set(['shopId', 'serviceId', 'barberId', 'id', 'timeOffId']);
+
+/**
+ * A parameter's value. Targeted: the id of shop A's or customer Y's resource the name points
+ * at (the request a cross-tenant attacker would send), otherwise a schema-shaped value.
+ */
+function paramFor(p: Parameter, targeted: boolean): fc.Arbitrary<string | undefined> {
   const shaped = valueFor(p.schema, p.name).map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
+  if (targeted) return ID_PARAMS.has(p.name) || p.in === 'path' ? fc.constant(knownValues(p.name)[0]!) : p.required ? shaped : fc.constant(undefined);
   const base = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...knownValues(p.name)) }, { weight: 3, arbitrary: shaped }, { weight: 3, arbitrary: junk });
   return p.required || p.in === 'path' ? base : fc.option(base, { freq: 3 }).map((v) => v ?? undefined);
 }
 
-function requestFor(op: Operation, role: RoleName): fc.Arbitrary<FuzzRequest> {
+function requestFor(op: Operation, role: RoleName, targeted = false): fc.Arbitrary<FuzzRequest> {
   const pathParams = op.parameters.filter((p) => p.in === 'path');
   const queryParams = op.parameters.filter((p) => p.in === 'query');
   return fc
     .record({
-      path: fc.tuple(...pathParams.map(paramFor)),
-      query: fc.tuple(...queryParams.map(paramFor)),
+      path: fc.tuple(...pathParams.map((p) => paramFor(p, targeted))),
+      query: fc.tuple(...queryParams.map((p) => paramFor(p, targeted))),
       extraQuery: fc.option(fc.tuple(fc.constantFrom('page', 'pageSize', 'limit', 'shopId', 'userId', 'role', '__proto__', 'x'), junk), { freq: 4 }),
       body: bodyFor(op),
       idempotencyKey: fc.option(fc.oneof(fc.uuid(), fc.constantFrom('', ' ', 'k'.repeat(256), 'clave-ñ', 'same-key'), fc.string({ maxLength: 30 })), { freq: 2 }),
@@ -464,8 +471,12 @@ describe('API fuzz suite (generated from /openapi.json)', () => {
     for (const op of operations) {
       for (const role of ROLES) {
         let firstFailure: string | undefined;
+        // A third of the requests name shop A's and customer Y's real ids in every id parameter,
+        // and the first request always does, so each operation and role tries the cross-tenant case.
+        const targeted = requestFor(op, role, true);
+        const firstTargeted = fc.sample(targeted, { seed: SEED, numRuns: 1 })[0]!;
         await fc.assert(
-          fc.asyncProperty(requestFor(op, role), async (r) => {
+          fc.asyncProperty(fc.oneof({ weight: 1, arbitrary: targeted }, { weight: 2, arbitrary: requestFor(op, role) }), async (r) => {
             const res = await ctx.app.inject({ method: r.method as 'GET', url: r.url, headers: r.headers, ...(r.payload === undefined ? {} : { payload: r.payload }) });
             sent++;
             statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
@@ -476,7 +487,7 @@ describe('API fuzz suite (generated from /openapi.json)', () => {
             if (found.length && !firstFailure) firstFailure = `${op.method} ${op.path} [${found.join('; ')}] ${describeRequest(role, r, res)}`;
             return true;
           }),
-          { numRuns: RUNS, seed: SEED, endOnFailure: true },
+          { numRuns: RUNS, seed: SEED, endOnFailure: true, examples: [[firstTargeted]] },
         );
         if (firstFailure) failures.push(firstFailure);
       }
