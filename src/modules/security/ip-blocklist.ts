@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { isRedisReady } from '../../platform/redis.js';
 
 export type BlockSource = 'automatic' | 'manual';
@@ -41,13 +41,16 @@ interface BlockStore {
   clearFailures(ip: string): Promise<void>;
 }
 
+/** A Redis server or a Redis Cluster: every key below shares one slot, so both work. */
+type RedisConnection = Redis | Cluster;
+
 // One hash tag for every key: in Redis Cluster they share a slot, so MGET and MULTI work.
 const PREFIX = 'bp:{ipblock}';
 /** Failure counters are keyed by a hash: they are kept for every address that fails once. */
 const addressHash = (ip: string) => createHash('sha256').update(ip).digest('hex').slice(0, 32);
 
 class RedisBlockStore implements BlockStore {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisConnection) {}
 
   async get(ip: string) {
     const raw = await this.redis.get(`${PREFIX}:b:${ip}`);
@@ -144,7 +147,7 @@ export class IpBlocklist {
 
   constructor(
     private readonly policy: IpBlockingPolicy,
-    private readonly redis: Redis | undefined,
+    private readonly redis: RedisConnection | undefined,
     private readonly now: () => number = Date.now,
     private readonly events: IpBlocklistEvents = {},
   ) {
@@ -153,7 +156,8 @@ export class IpBlocklist {
   }
 
   private async store<T>(use: (store: BlockStore) => Promise<T>): Promise<T> {
-    if (this.remote && isRedisReady(this.redis!)) {
+    // A Cluster reports readiness through the same `status` field as a single server.
+    if (this.remote && isRedisReady(this.redis as Redis)) {
       try {
         return await use(this.remote);
       } catch {
