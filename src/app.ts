@@ -61,6 +61,9 @@ import { NotificationsRepository } from './modules/notifications/repository.js';
 import { PrivacyRepository } from './modules/privacy/repository.js';
 import { privacyRoutes } from './modules/privacy/routes.js';
 import { PrivacyService } from './modules/privacy/service.js';
+import { registerAdminAudit } from './modules/security/admin-audit.js';
+import { IpBlocklist } from './modules/security/ip-blocklist.js';
+import { securityRoutes } from './modules/security/routes.js';
 
 export interface AppServices {
   accounts: AccountsService;
@@ -119,6 +122,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   const tokens = new TokenService(deps.jwtSecret, config.accessTokenTtlSeconds);
   const loginThrottle = new LoginThrottle(config.loginLockout, deps.redis, () => clock.now().getTime(), (scope) => securityCounters.onLockout(scope));
+  const ipBlocklist = new IpBlocklist(config.ipBlocking, deps.redis, () => clock.now().getTime(), { onBlock: (source) => metrics.ipBlocks.inc({ source }) });
   const secretBox = new SecretBox(parseKeyRing(deps.dataKeys ?? resolveDataKeys(config)));
   const personalData = new PersonalDataCipher(secretBox, Buffer.from(resolveDataHashKey(config), 'base64'));
   const accountsRepo = new AccountsRepository(db, personalData);
@@ -198,7 +202,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   queue.register('payments.reconcile', async () => void (await payments.reconcile()));
 
   const metrics = createMetrics({ db, queue, clock });
-  const securityCounters = new SecurityCounters(metrics.registry);
+  const securityCounters = new SecurityCounters(metrics.registry, metrics.accountLockouts);
   bookings.onAgendaChange(metrics.onAgendaChange);
   payments.onTransition(metrics.onPaymentTransition);
   cacheObservers.push(metrics.observeCache);
@@ -248,7 +252,14 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     metricsToken: config.metricsToken,
     alertmanagerToken: config.alertmanagerWebhookToken,
     rateLimit: { redis: deps.redis, perMinute: config.rateLimits.perMinute },
+    corsOrigins: config.corsOrigins,
+    addressGuard: {
+      guard: ipBlocklist,
+      onBlockedRequest: () => metrics.blockedRequests.inc(),
+      onGuardError: (request, error) => request.log.warn({ err: { message: (error as Error).message } }, 'address blocklist unavailable'),
+    },
   });
+  registerAdminAudit(app, { db, audit, clock });
   bookings.onListenerError = (error, type) => app.log.warn({ event: type, err: error instanceof Error ? { message: error.message } : error }, 'agenda listener failed after commit');
   registerMetrics(app, metrics, deps.clusterMetrics ? { aggregate: clusterMetricsAggregator(metrics) } : {});
   registerTraceRouteNames(app);
@@ -271,6 +282,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   );
   await app.register(dashboardsRoutes(dashboards));
   const retention = new RetentionService(new RetentionRepository(db), clock, config.smtpUrl ? undefined : join(config.dataDir, 'outbox'));
+  await app.register(securityRoutes(ipBlocklist));
   registerCoreJobs(queue, { bookings, analytics, clock, retention });
   await app.register(notificationRoutes);
   await app.register(invoicing.routes);

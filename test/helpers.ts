@@ -76,6 +76,7 @@ export const TEST_ENV = {
   RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
   RATE_LIMIT_BOOKINGS_PER_MINUTE: '100000',
   LOGIN_LOCKOUT_IP_FAILURES: '100000',
+  IP_BLOCK_FAILURES: '100000',
   MP_WEBHOOK_SECRET: 'test-webhook-secret-0123456789abcdef',
   DATA_ENCRYPTION_KEYS: `test1:${Buffer.alloc(32, 7).toString('base64')}`,
   DATA_HASH_KEY: Buffer.alloc(32, 9).toString('base64'),

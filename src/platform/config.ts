@@ -46,6 +46,10 @@ const envSchema = z.object({
   LOGIN_LOCKOUT_IP_FAILURES: z.coerce.number().int().min(1).default(20),
   LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).default(15),
   TRUST_PROXY: z.string().default('false'),
+  CORS_ORIGINS: z.string().default(''),
+  IP_BLOCK_FAILURES: z.coerce.number().int().min(1).default(100),
+  IP_BLOCK_WINDOW_MINUTES: z.coerce.number().int().min(1).default(10),
+  IP_BLOCK_MINUTES: z.coerce.number().int().min(1).default(60),
   BARBERPRO_ENVIRONMENT: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).optional(),
   EMBEDDED_SANDBOXES: z.enum(['auto', 'true', 'false']).default('auto'),
   REVENUE_TARGET_DAILY_CENTAVOS: z.coerce.number().int().min(1).optional(),
@@ -104,6 +108,13 @@ export type AppConfig = {
    * address: `false`, `true`, a hop count (`2` behind CloudFront → ALB), or addresses/CIDRs.
    */
   trustProxy: boolean | number | string[];
+  /** Origins (scheme://host[:port]) whose pages may call the API from a browser; empty = same origin only. */
+  corsOrigins: string[];
+  /**
+   * Per-address blocking: `failures` refused requests (401, 403, locked-out logins) within
+   * `windowMinutes` block the address for `minutes`.
+   */
+  ipBlocking: { failures: number; windowMinutes: number; minutes: number };
   /** Set on AWS (staging, production): queue depth is published as a CloudWatch metric. */
   environmentName: string | undefined;
   /** Start the local MercadoPago and AFIP sandboxes (never in production). */
@@ -178,6 +189,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     rateLimits: { perMinute: e.RATE_LIMIT_PER_MINUTE, loginPerMinute: e.RATE_LIMIT_LOGIN_PER_MINUTE, bookingsPerMinute: e.RATE_LIMIT_BOOKINGS_PER_MINUTE },
     loginLockout: { accountFailures: e.LOGIN_LOCKOUT_ACCOUNT_FAILURES, ipFailures: e.LOGIN_LOCKOUT_IP_FAILURES, minutes: e.LOGIN_LOCKOUT_MINUTES },
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    corsOrigins: parseCorsOrigins(e.CORS_ORIGINS),
+    ipBlocking: { failures: e.IP_BLOCK_FAILURES, windowMinutes: e.IP_BLOCK_WINDOW_MINUTES, minutes: e.IP_BLOCK_MINUTES },
     environmentName: e.BARBERPRO_ENVIRONMENT,
     // The local MercadoPago and AFIP sandboxes: by default only on the embedded database;
     // `true` also on a real PostgreSQL (the browser tests run the whole stack that way).
@@ -194,6 +207,22 @@ export function parseTrustProxy(value: string): boolean | number | string[] {
   const list = v.split(',').map((a) => a.trim()).filter(Boolean);
   if (list.some((a) => !/^[0-9a-fA-F:.]+(\/[0-9]{1,3})?$/.test(a)))
     throw new Error('Invalid configuration: TRUST_PROXY must be true, false, a hop count or a list of addresses/CIDRs');
+  return list;
+}
+
+/** Exact origins only: a wildcard would let any site read answers meant for the signed-in user. */
+export function parseCorsOrigins(value: string): string[] {
+  const list = value.split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of list) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== origin || parsed.hostname.includes('*'))
+      throw new Error(`Invalid configuration: CORS_ORIGINS entries must be exact origins like https://app.barberpro.ar (got ${JSON.stringify(origin)})`);
+  }
   return list;
 }
 

@@ -183,6 +183,9 @@ export class AppMetrics {
   readonly paymentsApplied: Counter<'status'>;
   readonly refunds: Counter;
   readonly refundedCentavos: Counter;
+  readonly blockedRequests: Counter;
+  readonly ipBlocks: Counter<'source'>;
+  readonly accountLockouts: Counter<'scope'>;
 
   private readonly optionalGauges: Record<OptionalTable, Array<{ name: string; gauge: Gauge<string> }>>;
 
@@ -264,6 +267,26 @@ export class AppMetrics {
       help: 'Money of those refunds, in integer centavos (ARS).',
       registers,
     });
+    this.blockedRequests = new Counter({
+      name: 'barberpro_blocked_requests_total',
+      help: 'Requests this process refused because their address is blocked (403 ip_blocked).',
+      registers,
+    });
+    this.ipBlocks = new Counter({
+      name: 'barberpro_ip_blocks_total',
+      help: 'Addresses blocked by this process: automatic (repeated refused requests) or manual (an operator).',
+      labelNames: ['source'],
+      registers,
+    });
+    this.accountLockouts = new Counter({
+      name: 'barberpro_account_lockouts_total',
+      help: 'Login lockouts started by this process after repeated failed logins, per account or per address.',
+      labelNames: ['scope'],
+      registers,
+    });
+    // Every series exists from the start at 0, so increase() sees the first event.
+    for (const source of ['automatic', 'manual']) this.ipBlocks.inc({ source }, 0);
+    for (const scope of ['account', 'ip']) this.accountLockouts.inc({ scope }, 0);
 
     // Scrape-time gauges: each collect() reads its part of one shared snapshot, so a scrape
     // costs one query per source however many gauges read it.

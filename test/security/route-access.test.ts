@@ -108,6 +108,11 @@ const EXPECTED: Record<string, 'public' | 'metrics-scraper' | 'alertmanager' | R
   'GET /api/v1/admin/privacy/requests': ['admin'],
   'POST /api/v1/admin/privacy/requests/:id/answer': ['admin'],
   'GET /api/v1/admin/privacy/summary': ['admin'],
+  'GET /api/v1/admin/security/ip-blocks': ['admin'],
+  'POST /api/v1/admin/security/ip-blocks': ['admin'],
+  'DELETE /api/v1/admin/security/ip-blocks/:ip': ['admin'],
+  // @fastify/cors's preflight route: answers only for origins in CORS_ORIGINS (404 otherwise).
+  'OPTIONS *': 'public',
 };
 
 const ROLES: Role[] = ['customer', 'provider', 'admin'];
@@ -122,7 +127,7 @@ beforeAll(async () => {
 afterAll(async () => ctx.close());
 
 function concrete(url: string): string {
-  return url.replace(/:date/g, '2026-12-01').replace(/:[A-Za-z]+/g, () => randomUUID());
+  return url.replace(/:date/g, '2026-12-01').replace(/:ip\b/g, '203.0.113.9').replace(/:[A-Za-z]+/g, () => randomUUID());
 }
 
 const apiRoutes = () => ctx.app.routeAccess.filter((r) => !r.url.startsWith('/docs'));

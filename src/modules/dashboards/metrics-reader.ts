@@ -11,7 +11,7 @@ export type MetricsJson = MetricObjectWithValues<MetricValue<string>>[];
 
 export const HTTP_DURATION = 'http_request_duration_seconds';
 export const HTTP_ERRORS = 'http_requests_errors_total';
-export const LOGIN_LOCKOUTS = 'barberpro_login_lockouts_total';
+export const LOGIN_LOCKOUTS = 'barberpro_account_lockouts_total';
 export const WEBHOOK_SIGNATURE_FAILURES = 'barberpro_webhook_signature_failures_total';
 export const LOGIN_ROUTE = '/api/v1/auth/login';
 

@@ -130,7 +130,7 @@ export const securityResponse = z.object({
   failedLogins: z.number().int().describe('401 answers to POST /api/v1/auth/login'),
   failedLoginsPerHour: z.number(),
   lockedOutAttempts: z.number().int().describe('Logins refused while locked out (429 login_locked)'),
-  lockouts: z.object({ account: z.number().int(), ip: z.number().int() }).describe('Lockouts started (barberpro_login_lockouts_total)'),
+  lockouts: z.object({ account: z.number().int(), ip: z.number().int() }).describe('Lockouts started (barberpro_account_lockouts_total)'),
   rateLimited: z.number().int().describe('Requests refused by the rate limiter (429 rate_limited)'),
   rateLimitedByRoute: z.array(z.object({ route: z.string(), count: z.number().int() })),
   signatureFailures: z.array(z.object({ reason: z.string(), count: z.number().int() })).describe('MercadoPago webhooks refused for their signature'),

@@ -10,13 +10,16 @@ export class SecurityCounters {
   readonly lockouts: Counter<'scope'>;
   readonly signatureFailures: Counter<'reason'>;
 
-  constructor(registry: Registry) {
-    this.lockouts = new Counter({
-      name: LOGIN_LOCKOUTS,
-      help: 'Login lockouts started by this process, by scope (account: too many failures for one email; ip: for one address).',
-      labelNames: ['scope'],
-      registers: [registry],
-    });
+  /** `lockouts`: the process's own lockout counter when it already has one (src/platform/metrics.ts). */
+  constructor(registry: Registry, lockouts?: Counter<'scope'>) {
+    this.lockouts =
+      lockouts ??
+      new Counter({
+        name: LOGIN_LOCKOUTS,
+        help: 'Login lockouts started by this process, by scope (account: too many failures for one email; ip: for one address).',
+        labelNames: ['scope'],
+        registers: [registry],
+      });
     this.signatureFailures = new Counter({
       name: WEBHOOK_SIGNATURE_FAILURES,
       help: 'MercadoPago webhooks refused by this process for their x-signature, by reason (missing, malformed, mismatch, stale).',

@@ -60,6 +60,8 @@ export function registerAccessControl(app: FastifyInstance, verify: VerifyAccess
   app.decorate('routeAccess', table);
 
   app.addHook('onRoute', (route) => {
+    // @fastify/cors's catch-all preflight route: it answers CORS preflights only (listed origins).
+    if (route.url === '*' && route.method === 'OPTIONS') route.config = { ...(route.config ?? {}), access: PUBLIC };
     if (!route.config?.access) {
       if (!PLUGIN_ROUTE_PREFIXES.some((p) => route.url.startsWith(p)))
         throw new Error(`Route ${route.method} ${route.url} does not declare who may call it (config.access)`);

@@ -1,7 +1,9 @@
 import { Writable } from 'node:stream';
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../app.js';
-import { createTestContext, createTestDatabase, expectProblem, json, TEST_JWT_SECRET, TEST_PASSWORD, type TestContext } from '../../../test/helpers.js';
+import { createShopFixture } from '../../../test/fixtures.js';
+import { createTestContext, expectProblem, json, TEST_ENV, TEST_JWT_SECRET, TEST_PASSWORD, type TestContext } from '../../../test/helpers.js';
 import { loadConfig } from '../config.js';
 import { createDatabase } from '../db/database.js';
 import { loggerOptions } from '../logger.js';
@@ -93,8 +95,8 @@ describe('when PostgreSQL is unreachable', () => {
   });
 });
 
-describe('logs', () => {
-  it('never contain passwords, tokens, emails or query strings', async () => {
+describe('logs and error bodies', () => {
+  it('never contain passwords, tokens, emails, phones, documents, query strings or the webhook secret', async () => {
     const lines: string[] = [];
     const stream = new Writable({
       write(chunk, _enc, done) {
@@ -102,20 +104,72 @@ describe('logs', () => {
         done();
       },
     });
-    const database = await createTestDatabase();
-    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', JWT_SECRET: TEST_JWT_SECRET });
-    const app = await buildApp({ config, database, jwtSecret: TEST_JWT_SECRET, logger: { ...(loggerOptions(config) as object), stream } });
+    // A shop to book at, written through a context of its own; the app under test logs at debug.
+    const seed = await createTestContext();
+    const shop = await createShopFixture(seed);
+    const config = loadConfig({ ...TEST_ENV, LOG_LEVEL: 'debug' });
+    const app = await buildApp({ config, database: seed.database, jwtSecret: TEST_JWT_SECRET, clock: seed.clock, logger: { ...(loggerOptions(config) as object), stream } });
+    const errorBodies: string[] = [];
+    const call = async (options: InjectOptions) => {
+      const res = await app.inject(options);
+      if (res.statusCode >= 400) errorBodies.push(res.body);
+      return res;
+    };
+    const email = 'secreto.privado@example.com';
+    const phone = '+54 9 11 5555-0199';
+    const cuit = '20123456786';
+    const dni = '31999888';
     try {
-      const reg = await app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { email: 'secreto@example.com', password: TEST_PASSWORD, fullName: 'Ana', acceptTerms: true } });
-      const token = json(reg).accessToken as string;
-      await app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
-      await app.inject({ url: '/api/v1/shops?q=nombre-privado' });
-      const all = lines.join('\n');
-      expect(all).toContain('incoming request');
-      for (const secret of [TEST_PASSWORD, token, 'secreto@example.com', 'nombre-privado']) expect(all).not.toContain(secret);
+      const reg = await call({ method: 'POST', url: '/api/v1/auth/register', payload: { email, password: TEST_PASSWORD, fullName: 'Ana Secreta', phone, acceptTerms: true } });
+      expect(reg.statusCode).toBe(201);
+      const { accessToken: token, refreshToken } = json(reg) as { accessToken: string; refreshToken: string };
+      const auth = { authorization: `Bearer ${token}` };
+      // Sign-up again (409), good and bad logins, an unknown account, a malformed email.
+      await call({ method: 'POST', url: '/api/v1/auth/register', payload: { email, password: TEST_PASSWORD, fullName: 'Ana Secreta', phone, acceptTerms: true } });
+      expect((await call({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: TEST_PASSWORD } })).statusCode).toBe(200);
+      expect((await call({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: 'wrong-password-secret' } })).statusCode).toBe(401);
+      await call({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'nadie.privado@example.com', password: 'wrong-password-secret' } });
+      await call({ method: 'POST', url: '/api/v1/auth/register', payload: { email: 'no-es-email-privado', password: 'corta', fullName: 'A', phone: 'tel-privado' } });
+      await call({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: `${refreshToken}x` } });
+      await call({ url: '/api/v1/me', headers: auth });
+      await call({ url: '/api/v1/me', headers: { authorization: `Bearer ${token}tampered` } });
+      await call({ url: '/api/v1/shops?q=nombre-privado' });
+      // A booking, and billing data with a CUIT, then a DNI that fails validation.
+      const booking = await call({
+        method: 'POST',
+        url: '/api/v1/bookings',
+        headers: { ...auth, 'idempotency-key': 'log-test-booking' },
+        payload: { shopId: shop.shopId, serviceId: shop.services.cut!.id, start: '2026-12-02T10:00:00-03:00' },
+      });
+      expect(booking.statusCode).toBe(201);
+      const bookingId = json(booking).id as string;
+      expect((await call({ method: 'PUT', url: `/api/v1/bookings/${bookingId}/billing`, headers: auth, payload: { docType: 'cuit', number: cuit, name: 'Ana Secreta', ivaCondition: 'monotributo' } })).statusCode).toBeLessThan(300);
+      await call({ method: 'PUT', url: `/api/v1/bookings/${bookingId}/billing`, headers: auth, payload: { docType: 'cuit', number: '20123456780', name: 'Ana Secreta' } });
+      await call({ method: 'PUT', url: `/api/v1/bookings/${bookingId}/billing`, headers: auth, payload: { docType: 'dni', number: dni, name: 'A', ivaCondition: 'nope' } });
+      // A webhook whose signature is made with the wrong secret, and one without any.
+      await call({
+        method: 'POST',
+        url: '/api/v1/webhooks/mercadopago?data.id=123&type=payment',
+        headers: { 'x-signature': 'ts=1764590400,v1=deadbeef', 'x-request-id': 'webhook-log-test' },
+        payload: { type: 'payment', data: { id: '123' } },
+      });
+      await call({ method: 'POST', url: '/api/v1/webhooks/mercadopago', payload: { type: 'payment', data: { id: '123' } } });
+      // Other errors: not found, malformed JSON echoing a secret, too large.
+      await call({ url: `/api/v1/bookings/${bookingId.replace(/.$/, '0')}`, headers: auth });
+      await call({ method: 'POST', url: '/api/v1/auth/login', headers: { 'content-type': 'application/json' }, payload: `{"email":"${email}","password":"${TEST_PASSWORD}"` });
+      await call({ method: 'POST', url: '/api/v1/auth/register', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ email, password: TEST_PASSWORD, fullName: 'x'.repeat(9_000) }) });
+
+      const logs = lines.join('\n');
+      expect(logs).toContain('incoming request');
+      expect(errorBodies.length).toBeGreaterThan(10);
+      const secrets = [TEST_PASSWORD, 'wrong-password-secret', token, refreshToken, email, 'nadie.privado@example.com', 'no-es-email-privado', phone, '5555-0199', 'tel-privado', cuit, '20123456780', dni, TEST_ENV.MP_WEBHOOK_SECRET, TEST_JWT_SECRET, 'Ana Secreta', 'nombre-privado'];
+      for (const secret of secrets) {
+        expect(logs, `logs contain ${secret}`).not.toContain(secret);
+        for (const body of errorBodies) expect(body, `an error body contains ${secret}`).not.toContain(secret);
+      }
     } finally {
       await app.close();
-      await database.close();
+      await seed.close();
     }
   });
 });

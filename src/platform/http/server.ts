@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PUBLIC, registerAccessControl, type VerifyAccessToken } from './access.js';
+import { registerAddressGuard, type AddressGuard, type AddressGuardHooks } from './address-guard.js';
 import { registerErrorHandling } from './error-handler.js';
+import { ProblemError, problems } from './problem.js';
 import { registerRateLimits, type RateLimitSettings } from './rate-limit.js';
 
 // Validation messages reach people: Spanish.
@@ -34,13 +37,68 @@ export interface ServerOptions {
   /** Bearer token Alertmanager presents on its webhook. */
   alertmanagerToken?: string | undefined;
   rateLimit: RateLimitSettings;
+  /** Origins allowed to call from a browser (CORS); empty: same origin only. */
+  corsOrigins?: string[];
+  /** Per-address blocking after repeated refused requests. */
+  addressGuard?: { guard: AddressGuard } & AddressGuardHooks;
 }
+
+/** Default body limit; the classes below narrow it where a route never needs that much. */
+export const DEFAULT_BODY_LIMIT = 64 * 1024;
+/** Route classes by URL prefix: credentials and the MercadoPago webhook carry a few small fields. */
+export const BODY_LIMITS: ReadonlyArray<{ prefix: string; bytes: number }> = [
+  { prefix: '/api/v1/auth/', bytes: 8 * 1024 },
+  { prefix: '/api/v1/webhooks/', bytes: 16 * 1024 },
+];
+/** Deepest JSON nesting accepted; no request body of this API nests more than a few levels. */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * Nesting depth of a JSON text, or Infinity as soon as it passes `limit`, by one scan over
+ * the raw text before it is parsed: neither Fastify's parser nor secure-json-parse has a depth
+ * option, and rejecting before JSON.parse keeps a 64 KB `[[[[…` from building 32 000 levels
+ * that validators would then recurse into.
+ */
+export function jsonDepth(text: string, limit = MAX_JSON_DEPTH): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) max = depth;
+      if (max > limit) return Infinity;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return max;
+}
+
+/** The Content-Security-Policy for the web app and the API: everything from this origin, no inline scripts. */
+export const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  scriptSrcAttr: ["'none'"],
+  // React and recharts set styles through the DOM (not blocked); 'unsafe-inline' covers style attributes in markup.
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:'],
+  fontSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  upgradeInsecureRequests: [],
+};
 
 /** The HTTP shell every module plugs into: validation, OpenAPI, errors, access control. */
 export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger,
-    bodyLimit: 64 * 1024,
+    bodyLimit: DEFAULT_BODY_LIMIT,
     // A hop count trusts that many proxies nearest to us (CloudFront → ALB is 2).
     trustProxy: typeof options.trustProxy === 'number' ? trustHops(options.trustProxy) : (options.trustProxy ?? false),
     // A load balancer's request id is kept so one id follows the request across hops.
@@ -49,10 +107,33 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
     ajv: { customOptions: { removeAdditional: false } },
+    // Errors the router raises before any route runs (a path parameter over maxParamLength, a
+    // malformed %-escape) leave as problem+json like every other error, not Fastify's own JSON.
+    frameworkErrors: (error, request, reply) => {
+      const problem =
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? new ProblemError(414, 'uri_too_long', 'Dirección demasiado larga', 'Un parámetro de la dirección supera el largo permitido.')
+          : problems.badRequest('malformed_url', 'La dirección de la solicitud no es válida.');
+      void (reply as FastifyReply).status(problem.status).type('application/problem+json').send(problem.toBody(request.url.split('?')[0]));
+    },
   }).withTypeProvider<ZodTypeProvider>();
 
   // The API speaks JSON only; anything else is a 415, not a string to validate.
   app.removeContentTypeParser('text/plain');
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (jsonDepth(body as string) > MAX_JSON_DEPTH) {
+      done(new ProblemError(400, 'json_too_deep', 'Solicitud inválida', `El cuerpo anida más de ${MAX_JSON_DEPTH} niveles.`), undefined);
+      return;
+    }
+    parseJson(request, body as string, done);
+  });
+  app.addHook('onRoute', (route) => {
+    if (route.bodyLimit !== undefined) return;
+    const cls = BODY_LIMITS.find((c) => route.url.startsWith(c.prefix));
+    if (cls) route.bodyLimit = cls.bytes;
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('receivedAt', 0);
@@ -71,9 +152,20 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   });
 
   registerErrorHandling(app);
+  // First of the request hooks: a blocked address costs one lookup and nothing else.
+  if (options.addressGuard) registerAddressGuard(app, options.addressGuard.guard, options.addressGuard);
   registerAccessControl(app, options.verifyAccessToken, options.metricsToken, options.alertmanagerToken);
 
-  await app.register(helmet, { global: true });
+  await app.register(helmet, { global: true, contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY } });
+  // Same origin needs no CORS headers; listed origins get them, any other gets none (the browser refuses).
+  const corsOrigins = new Set(options.corsOrigins ?? []);
+  await app.register(cors, {
+    origin: (origin, callback) => callback(null, origin !== undefined && corsOrigins.has(origin)),
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id'],
+    exposedHeaders: ['x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'],
+    maxAge: 600,
+  });
   await registerRateLimits(app, options.rateLimit);
   await app.register(swagger, {
     openapi: {

@@ -27,6 +27,9 @@ export interface ApiOperations {
   'GET /api/v1/admin/privacy/requests': { query?: GetAdminPrivacyRequestsQuery; response: GetAdminPrivacyRequestsResponse };
   'POST /api/v1/admin/privacy/requests/{id}/answer': { body: PostAdminPrivacyRequestsIdAnswerBody; response: PostAdminPrivacyRequestsIdAnswerResponse };
   'GET /api/v1/admin/privacy/summary': { response: GetAdminPrivacySummaryResponse };
+  'GET /api/v1/admin/security/ip-blocks': { response: GetAdminSecurityIpBlocksResponse };
+  'POST /api/v1/admin/security/ip-blocks': { body: PostAdminSecurityIpBlocksBody; response: PostAdminSecurityIpBlocksResponse };
+  'DELETE /api/v1/admin/security/ip-blocks/{ip}': { response: unknown };
   'POST /api/v1/auth/login': { body: PostAuthLoginBody; response: PostAuthLoginResponse };
   'POST /api/v1/auth/logout': { body: PostAuthLogoutBody; response: unknown };
   'POST /api/v1/auth/refresh': { body: PostAuthRefreshBody; response: PostAuthRefreshResponse };
@@ -492,7 +495,7 @@ failedLoginsPerHour: number
  */
 lockedOutAttempts: number
 /**
- * Lockouts started (barberpro_login_lockouts_total)
+ * Lockouts started (barberpro_account_lockouts_total)
  */
 lockouts: {
 account: number
@@ -1236,6 +1239,53 @@ marketingOptIns: number
  * Business-day deadlines cannot be computed past this day
  */
 holidayTableCoversUntil: string
+}
+
+export interface GetAdminSecurityIpBlocksResponse {
+items: {
+ip: string
+reason: string
+source: ("automatic" | "manual")
+/**
+ * The admin who blocked it; null for automatic blocks
+ */
+blockedBy: (string | null)
+blockedAt: string
+/**
+ * When the block lifts by itself
+ */
+expiresAt: string
+}[]
+}
+
+export interface PostAdminSecurityIpBlocksBody {
+/**
+ * IPv4 or IPv6 address
+ */
+ip: string
+/**
+ * How long the block lasts (at most 30 days)
+ */
+minutes: number
+/**
+ * Why, for the other operators
+ */
+reason: string
+}
+
+export interface PostAdminSecurityIpBlocksResponse {
+ip: string
+reason: string
+source: ("automatic" | "manual")
+/**
+ * The admin who blocked it; null for automatic blocks
+ */
+blockedBy: (string | null)
+blockedAt: string
+/**
+ * When the block lifts by itself
+ */
+expiresAt: string
 }
 
 export interface PostAuthLoginBody {
