@@ -13,7 +13,8 @@
  * whose WAL was flushed before the end of the last archived segment is present. RTO = kill →
  * BarberPro ready on the restored cluster.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { randomInt } from 'node:crypto';
 import { appendFileSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,8 +37,6 @@ export interface DrDrillOptions {
   killAfterMs: { min: number; max: number };
   keep?: boolean;
   log?: (line: string) => void;
-  /** Stands in for Math.random, so a test can pin the kill moment. */
-  random?: () => number;
 }
 
 export const DEFAULT_DR_DRILL: DrDrillOptions = {
@@ -127,7 +126,6 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 export async function runDrDrill(options: DrDrillOptions = DEFAULT_DR_DRILL): Promise<DrDrillReport> {
   const log = options.log ?? (() => undefined);
-  const random = options.random ?? Math.random;
   const bin = (name: string) => join(options.pgBin, name);
   if (!existsSync(bin('initdb'))) throw new Error(`no PostgreSQL binaries at ${options.pgBin} (set PG_BIN or --pg-bin)`);
 
@@ -216,7 +214,7 @@ export async function runDrDrill(options: DrDrillOptions = DEFAULT_DR_DRILL): Pr
       }
     })();
 
-    const killAfter = Math.round(options.killAfterMs.min + random() * (options.killAfterMs.max - options.killAfterMs.min));
+    const killAfter = randomInt(options.killAfterMs.min, options.killAfterMs.max + 1);
     log(`writing; the primary dies in ${killAfter} ms`);
     await sleep(killAfter);
     const pids = clusterPids(dirs.primary);
