@@ -5,6 +5,7 @@ import { migrateToLatest } from '../platform/db/migrator.js';
 import { isClusterWorker, openDatabase, serve, serveClusterWorker, type ServeOptions } from './serve.js';
 import { parseBatchSize, runAuditVerify } from '../modules/audit/cli.js';
 import { registerOpsCommands } from './ops/commands.js';
+import { registerDeployCommands } from './deploy/commands.js';
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -78,5 +79,6 @@ program
   });
 
 registerOpsCommands(program);
+registerDeployCommands(program);
 
 await program.parseAsync(process.argv);

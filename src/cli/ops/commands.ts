@@ -153,13 +153,6 @@ export const NOT_IMPLEMENTED: Record<string, string> = {
   'cost-optimization-report': 'issue 6, cost part',
   'budget-analysis': 'issue 6, cost part',
   'pre-deployment-check': 'issue 6, maintenance windows part',
-  'blue-green-deploy': 'issue 8 (deployment)',
-  'traffic-switch': 'issue 8 (deployment)',
-  'verify-rollback': 'issue 8 (deployment)',
-  'dr-activation': 'issue 8 (deployment)',
-  'dns-failover': 'issue 8 (deployment)',
-  'dr-verification': 'issue 8 (deployment)',
-  'dr-notification': 'issue 8 (deployment)',
 };
 
 export interface RunIo {
