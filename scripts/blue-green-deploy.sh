@@ -1,2 +1,2 @@
 #!/bin/sh
-exec node "$(dirname "$0")/../bin/barberpro.mjs" ops blue-green-deploy "$@"
+exec node "$(dirname "$0")/../bin/barberpro.mjs" deploy blue-green-deploy "$@"

@@ -1,2 +1,2 @@
 #!/bin/sh
-exec node "$(dirname "$0")/../bin/barberpro.mjs" ops dr-activation "$@"
+exec node "$(dirname "$0")/../bin/barberpro.mjs" deploy dr-activation "$@"

@@ -1,2 +1,2 @@
 #!/bin/sh
-exec node "$(dirname "$0")/../bin/barberpro.mjs" ops traffic-switch "$@"
+exec node "$(dirname "$0")/../bin/barberpro.mjs" deploy traffic-switch "$@"

@@ -1,2 +1,2 @@
 #!/bin/sh
-exec node "$(dirname "$0")/../bin/barberpro.mjs" ops verify-rollback "$@"
+exec node "$(dirname "$0")/../bin/barberpro.mjs" deploy verify-rollback "$@"

@@ -20,7 +20,9 @@ export function buildApp(app: App, context: DeploymentContext, options: { nag?: 
   const built: Partial<Record<EnvironmentName, EnvironmentStacks>> = {};
   for (const name of context.environments) {
     const settings = ENVIRONMENTS[name];
-    const common = { settings, context, terminationProtection: settings.name === 'production' };
+    // Cross-region references (SSM parameters written by a CDK custom resource) carry only the
+    // primary's health check id to the edge stack, whose alarm must be in us-east-1.
+    const common = { settings, context, terminationProtection: settings.name === 'production', crossRegionReferences: true };
     const primary = new RegionalStack(app, stackName(settings, 'Primary'), {
       ...common,
       role: 'primary',
@@ -40,6 +42,7 @@ export function buildApp(app: App, context: DeploymentContext, options: { nag?: 
     const edge = new EdgeStack(app, stackName(settings, 'Edge'), {
       ...common,
       env: { account: context.account, region: context.edgeRegion },
+      originHealthCheckId: primary.originHealthCheck?.healthCheckId,
       description: `BarberPro ${name}: CloudFront, WAF (CLOUDFRONT scope), DNS (${context.edgeRegion})`,
     });
     // The CDN's origin name is published by the regional stacks.

@@ -1,6 +1,12 @@
 import { ArnFormat, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwactions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -13,7 +19,12 @@ import { names, type DeploymentContext, type EnvironmentSettings } from './setti
 export interface EdgeStackProps extends StackProps {
   settings: EnvironmentSettings;
   context: DeploymentContext;
+  /** The primary region's origin health check (a cross-region reference: see app.ts). */
+  originHealthCheckId?: string;
 }
+
+/** Route 53 checks every 10 s; two failing minutes (after its own 3 × 10 s) page. */
+export const ORIGIN_HEALTH_ALARM = { periodMinutes: 1, evaluationPeriods: 2 } as const;
 
 /** The runbook's CDN cache behaviours: static assets 1 year, API responses 5 minutes. */
 export const CACHE_TTLS = {
@@ -177,5 +188,39 @@ export class EdgeStack extends Stack {
     const target = route53.RecordTarget.fromAlias(new route53targets.CloudFrontTarget(this.distribution));
     new route53.ARecord(this, 'AppRecord', { zone, recordName: settings.appDomain, target });
     new route53.AaaaRecord(this, 'AppRecordIpv6', { zone, recordName: settings.appDomain, target });
+
+    if (props.originHealthCheckId) this.originHealthAlarm(settings, props.originHealthCheckId, context.alertEmail);
+  }
+  /**
+   * Route 53 publishes HealthCheckStatus only in us-east-1, and an alarm can only watch metrics
+   * of its own region: the alarm lives here (this stack is in us-east-1) rather than beside the
+   * health check in the primary region, with its own critical topic for the same reason (alarm
+   * actions must be same-region topics).
+   */
+  private originHealthAlarm(settings: EnvironmentSettings, healthCheckId: string, alertEmail: string | undefined): void {
+    if (this.region !== 'us-east-1') throw new Error(`the origin health alarm must be in us-east-1, where Route 53 publishes HealthCheckStatus (got ${this.region})`);
+    const key = new kms.Key(this, 'EdgeTopicKey', { enableKeyRotation: true, description: `BarberPro ${settings.name} edge alerts` });
+    key.addToResourcePolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey*'], principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')], resources: ['*'] }));
+    const topic = new sns.Topic(this, 'EdgeCritical', { topicName: `barberpro-${settings.name}-edge-critical`, displayName: `BarberPro ${settings.name} critical (edge)`, masterKey: key, enforceSSL: true });
+    if (alertEmail) topic.addSubscription(new subscriptions.EmailSubscription(alertEmail));
+    const alarm = new cloudwatch.Alarm(this, 'OriginHealthAlarm', {
+      alarmDescription: `Critical: the primary origin fails its Route 53 /readyz health check (traffic is failing over to the standby) for ${ORIGIN_HEALTH_ALARM.evaluationPeriods} minutes`,
+      metric: new cloudwatch.Metric({
+        namespace: 'AWS/Route53',
+        metricName: 'HealthCheckStatus',
+        dimensionsMap: { HealthCheckId: healthCheckId },
+        statistic: 'Minimum',
+        period: Duration.minutes(ORIGIN_HEALTH_ALARM.periodMinutes),
+        region: 'us-east-1',
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: ORIGIN_HEALTH_ALARM.evaluationPeriods,
+      datapointsToAlarm: ORIGIN_HEALTH_ALARM.evaluationPeriods,
+      // Route 53 reports every minute; silence means the check itself is gone.
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+    alarm.addAlarmAction(new cwactions.SnsAction(topic));
+    alarm.addOkAction(new cwactions.SnsAction(topic));
   }
 }

@@ -1,6 +1,7 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
@@ -45,6 +46,8 @@ export const REASONS = {
     'ElastiCache AUTH token rotation is a two-step ROTATE/SET on the replication group plus a rolling restart; no Secrets Manager rotation function does it. Manual runbook until the deploy commands exist.',
   appSecretRotation:
     'MP_WEBHOOK_SECRET is issued by MercadoPago and DATA_ENCRYPTION_KEYS rotates through the app\'s own keyring (new key first, old ones kept to decrypt); JWT_SECRET rotation signs every user out. All three are operator decisions, not a timer.',
+  codeDeployServiceRole:
+    'AWSCodeDeployRoleForECS is the service role policy AWS documents for ECS blue/green: CodeDeploy must create and delete task sets, modify listener rules and read the rollback alarms, on resources that exist only per deployment.',
   metricsTokenRotation:
     'The token is shared with the Prometheus scrape configuration, which must change in the same step; rotated by operators with that change.',
 } as const;
@@ -84,6 +87,7 @@ export function applySuppressions(stack: Stack): void {
       ack(construct, 'AwsSolutions-RDS2', REASONS.replicaEncryption);
       ack(construct, 'CloudFormation-Validate::F3020', REASONS.replicaEncryption);
     }
+    if (construct instanceof codedeploy.EcsDeploymentGroup) ack(construct.role, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AWSCodeDeployRoleForECS]', REASONS.codeDeployServiceRole);
     if (construct instanceof elasticache.CfnReplicationGroup) ack(construct, 'AwsSolutions-AEC5', REASONS.defaultRedisPort);
     if (construct instanceof cloudfront.Distribution) ack(construct, 'AwsSolutions-CFR1', REASONS.geoRestriction);
     if (construct instanceof secretsmanager.Secret) ack(construct, 'AwsSolutions-SMG4', secretReason(construct));

@@ -4,6 +4,7 @@ import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as cwactions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
@@ -62,6 +63,23 @@ export const SCALING = {
   inCooldownSeconds: 300,
 } as const;
 
+/**
+ * Blue/green through CodeDeploy: the new task set gets 10% of production traffic for 5
+ * minutes, then all of it; the old one stays 5 more minutes for an instant rollback. Any of
+ * the rollback alarms (on either target group, since blue and green swap roles every
+ * deployment) or a failed deployment sends traffic back by itself.
+ */
+export const BLUE_GREEN = {
+  testListenerPort: 8443,
+  terminationWaitMinutes: 5,
+  /** 10x the runbook's "5xx > 0.1 %" alert, so a lone error among a canary's first requests does not reverse a deploy. */
+  rollbackErrorRatePercent: 1,
+  rollbackErrorMinutes: 2,
+  /** The runbook's response-time trigger: > 300 ms for 3 consecutive samples. */
+  rollbackP95Seconds: 0.3,
+  rollbackP95Samples: 3,
+} as const;
+
 export interface BackendServiceProps {
   settings: EnvironmentSettings;
   vpc: ec2.IVpc;
@@ -88,6 +106,11 @@ export class BackendService extends Construct {
   readonly service: ecs.FargateService;
   readonly loadBalancer: elbv2.ApplicationLoadBalancer;
   readonly targetGroup: elbv2.ApplicationTargetGroup;
+  /** The second target group CodeDeploy shifts traffic to (blue and green swap each deployment). */
+  readonly greenTargetGroup: elbv2.ApplicationTargetGroup;
+  readonly testListener: elbv2.ApplicationListener;
+  readonly deploymentGroup: codedeploy.EcsDeploymentGroup;
+  readonly rollbackAlarms: cloudwatch.Alarm[] = [];
   readonly scalingTarget: appscaling.ScalableTarget;
   readonly queueDepth: cloudwatch.Metric;
   readonly scaleInComposite: cloudwatch.CompositeAlarm;
@@ -181,7 +204,9 @@ export class BackendService extends Construct {
       desiredCount: standby ? 0 : settings.service.desired,
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
-      circuitBreaker: { enable: true, rollback: true },
+      // CodeDeploy owns task set changes (ECS's circuit breaker needs the ECS controller; the
+      // deployment group's auto-rollback takes its place).
+      deploymentController: { type: ecs.DeploymentControllerType.CODE_DEPLOY },
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       securityGroups: [props.securityGroup],
       assignPublicIp: false,
@@ -189,20 +214,89 @@ export class BackendService extends Construct {
       enableECSManagedTags: true,
       propagateTags: ecs.PropagatedTagSource.SERVICE,
     });
+    const targetHealthCheck: elbv2.HealthCheck = {
+      // /readyz answers 503 within 2 s when PostgreSQL does not: such a task gets no traffic.
+      path: '/readyz',
+      healthyHttpCodes: '200',
+      interval: Duration.seconds(10),
+      timeout: Duration.seconds(5),
+      healthyThresholdCount: 2,
+      unhealthyThresholdCount: 3,
+    };
     this.targetGroup = https.addTargets('Backend', {
       port: CONTAINER_PORT,
       protocol: elbv2.ApplicationProtocol.HTTP,
       targets: [this.service.loadBalancerTarget({ containerName: 'backend', containerPort: CONTAINER_PORT })],
       deregistrationDelay: Duration.seconds(DEREGISTRATION_DELAY_SECONDS),
-      healthCheck: {
-        // /readyz answers 503 within 2 s when PostgreSQL does not: such a task gets no traffic.
-        path: '/readyz',
-        healthyHttpCodes: '200',
-        interval: Duration.seconds(10),
-        timeout: Duration.seconds(5),
-        healthyThresholdCount: 2,
-        unhealthyThresholdCount: 3,
+      healthCheck: targetHealthCheck,
+    });
+    this.greenTargetGroup = new elbv2.ApplicationTargetGroup(this, 'BackendGreen', {
+      vpc: props.vpc,
+      port: CONTAINER_PORT,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      targetType: elbv2.TargetType.IP,
+      deregistrationDelay: Duration.seconds(DEREGISTRATION_DELAY_SECONDS),
+      healthCheck: targetHealthCheck,
+    });
+    // Reaches the replacement task set before it gets production traffic. No ingress rule:
+    // not open to the internet (validation hooks run inside the VPC).
+    this.testListener = this.loadBalancer.addListener('TestHttps', {
+      port: BLUE_GREEN.testListenerPort,
+      protocol: elbv2.ApplicationProtocol.HTTPS,
+      certificates: [props.certificate],
+      sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
+      open: false,
+      defaultTargetGroups: [this.greenTargetGroup],
+    });
+
+    const minute = Duration.minutes(1);
+    for (const [colour, tg] of [['Blue', this.targetGroup], ['Green', this.greenTargetGroup]] as const) {
+      const errorRate = new cloudwatch.MathExpression({
+        expression: '100 * e5xx / MAX([requests, 1])',
+        usingMetrics: {
+          e5xx: tg.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: minute, statistic: 'Sum' }),
+          requests: tg.metrics.requestCount({ period: minute, statistic: 'Sum' }),
+        },
+        period: minute,
+        label: `${colour} target group 5xx (%)`,
+      });
+      this.rollbackAlarms.push(
+        new cloudwatch.Alarm(this, `Rollback5xx${colour}`, {
+          alarmDescription: `Deployment rollback: ${colour.toLowerCase()} target group answers more than ${BLUE_GREEN.rollbackErrorRatePercent}% 5xx for ${BLUE_GREEN.rollbackErrorMinutes} minutes`,
+          metric: errorRate,
+          threshold: BLUE_GREEN.rollbackErrorRatePercent,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: BLUE_GREEN.rollbackErrorMinutes,
+          datapointsToAlarm: BLUE_GREEN.rollbackErrorMinutes,
+          // A target group with no traffic (the idle colour) has nothing to judge.
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+        new cloudwatch.Alarm(this, `RollbackLatency${colour}`, {
+          alarmDescription: `Deployment rollback: ${colour.toLowerCase()} target group p95 above ${BLUE_GREEN.rollbackP95Seconds * 1000} ms for ${BLUE_GREEN.rollbackP95Samples} consecutive minutes`,
+          metric: tg.metrics.targetResponseTime({ period: minute, statistic: 'p95' }),
+          threshold: BLUE_GREEN.rollbackP95Seconds,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: BLUE_GREEN.rollbackP95Samples,
+          datapointsToAlarm: BLUE_GREEN.rollbackP95Samples,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
+    const application = new codedeploy.EcsApplication(this, 'DeployApplication', { applicationName: n.codeDeployApplication });
+    this.deploymentGroup = new codedeploy.EcsDeploymentGroup(this, 'DeploymentGroup', {
+      application,
+      deploymentGroupName: n.deploymentGroup,
+      service: this.service,
+      blueGreenDeploymentConfig: {
+        blueTargetGroup: this.targetGroup,
+        greenTargetGroup: this.greenTargetGroup,
+        listener: https,
+        testListener: this.testListener,
+        terminationWaitTime: Duration.minutes(BLUE_GREEN.terminationWaitMinutes),
       },
+      deploymentConfig: codedeploy.EcsDeploymentConfig.CANARY_10PERCENT_5MINUTES,
+      alarms: this.rollbackAlarms,
+      autoRollback: { failedDeployment: true, deploymentInAlarm: true, stoppedDeployment: true },
     });
 
     // Declared directly rather than through autoScaleTaskCount so that step policies can hang
@@ -217,7 +311,6 @@ export class BackendService extends Construct {
     });
     this.scalingTarget.node.addDependency(this.service);
 
-    const minute = Duration.minutes(1);
     const cpu = this.service.metricCpuUtilization({ period: minute, statistic: 'Average' });
     const memory = this.service.metricMemoryUtilization({ period: minute, statistic: 'Average' });
     const responseTime = this.targetGroup.metrics.targetResponseTime({ period: minute, statistic: 'Average' });

@@ -199,6 +199,11 @@ export function names(settings: EnvironmentSettings) {
     metricsSecret: `barberpro/${env}/metrics-token`,
     redisSecret: `barberpro/${env}/redis-auth`,
     backupVault: `barberpro-${env}`,
+    /** CodeDeploy (blue/green); src/cli/deploy/aws-operations.ts uses the same names. */
+    codeDeployApplication: `barberpro-${env}`,
+    deploymentGroup: `barberpro-backend-${settings.shortName}`,
+    /** Name tag of the origin's Route 53 health check (dns-failover finds it by this). */
+    originHealthCheck: `barberpro-${env}-origin`,
     /** Route 53 failover name CloudFront uses as its origin: primary ALB, or the standby's. */
     originDomain: `origin.${settings.appDomain}`,
     /** CloudWatch namespace the app publishes its own metrics to (embedded metric format). */

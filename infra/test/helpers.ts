@@ -4,7 +4,7 @@ import { buildApp, type EnvironmentStacks } from '../lib/app.js';
 import { readContext, type EnvironmentName } from '../lib/settings.js';
 
 /** The defaults cdk.json gives `cdk synth`, so tests see what operators see. */
-const CDK_JSON_CONTEXT = { primaryRegion: 'sa-east-1', standbyRegion: 'us-east-1', hostedZoneName: 'barberpro.ar', readReplica: false, guardDuty: true };
+const CDK_JSON_CONTEXT = { primaryRegion: 'sa-east-1', standbyRegion: 'us-east-1', hostedZoneName: 'barberpro.ar', readReplica: false, guardDuty: true, '@aws-cdk/core:defaultCrossStackReferences': 'strong' };
 
 export function synth(environments: EnvironmentName[], context: Record<string, unknown> = {}, options: { nag?: boolean } = {}) {
   const app = new App({ context: { ...CDK_JSON_CONTEXT, environments: environments.join(','), ...context } });

@@ -67,7 +67,8 @@ describe('load balancer', () => {
 
 describe('ECS Fargate service', () => {
   it('runs the runbook\'s 5 tasks in production (2 in staging) under the runbook\'s names', () => {
-    prod.hasResourceProperties('AWS::ECS::Service', { DesiredCount: 5, ServiceName: 'barberpro-backend-prod', LaunchType: 'FARGATE', DeploymentConfiguration: Match.objectLike({ DeploymentCircuitBreaker: { Enable: true, Rollback: true } }) });
+    // Deployments go through CodeDeploy blue/green (test/blue-green.test.ts), whose auto-rollback replaces ECS's circuit breaker.
+    prod.hasResourceProperties('AWS::ECS::Service', { DesiredCount: 5, ServiceName: 'barberpro-backend-prod', LaunchType: 'FARGATE', DeploymentController: { Type: 'CODE_DEPLOY' } });
     prod.hasResourceProperties('AWS::ECS::Cluster', { ClusterName: 'barberpro-production' });
     staging.hasResourceProperties('AWS::ECS::Service', { DesiredCount: 2 });
   });

@@ -8,6 +8,7 @@ import { registerKeysCommands } from './keys.js';
 import { isClusterWorker, openDatabase, serve, serveClusterWorker, type ServeOptions } from './serve.js';
 import { parseBatchSize, runAuditVerify } from '../modules/audit/cli.js';
 import { registerOpsCommands } from './ops/commands.js';
+import { registerDeployCommands } from './deploy/commands.js';
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -85,5 +86,6 @@ program
 
 registerOpsCommands(program);
 registerKeysCommands(program);
+registerDeployCommands(program);
 
 await program.parseAsync(process.argv);

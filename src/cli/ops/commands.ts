@@ -285,13 +285,6 @@ export const COMMANDS: OpsCommand[] = [
 
 /** Script names of the runbook whose subject another issue (or a later part of this one) brings. */
 export const NOT_IMPLEMENTED: Record<string, string> = {
-  'blue-green-deploy': 'issue 8 (deployment)',
-  'traffic-switch': 'issue 8 (deployment)',
-  'verify-rollback': 'issue 8 (deployment)',
-  'dr-activation': 'issue 8 (deployment)',
-  'dns-failover': 'issue 8 (deployment)',
-  'dr-verification': 'issue 8 (deployment)',
-  'dr-notification': 'issue 8 (deployment)',
 };
 
 export interface RunIo {
