@@ -50,6 +50,7 @@ import { agendaRoutes, availabilityRoutes } from './modules/availability/routes.
 import { AvailabilityService } from './modules/availability/service.js';
 import { setupInvoicing, type AfipEndpoints } from './modules/invoicing/setup.js';
 import { DashboardsRepository } from './modules/dashboards/repository.js';
+import { processMetricsSource } from './modules/dashboards/metrics-source.js';
 import { dashboardsRoutes } from './modules/dashboards/routes.js';
 import { SecurityCounters } from './modules/dashboards/security-counters.js';
 import { DashboardsService } from './modules/dashboards/service.js';
@@ -277,7 +278,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(incidents.routes);
   const dashboards = new DashboardsService(
     new DashboardsRepository(db),
-    { read: () => metrics.renderJson(), scope: 'process', since: new Date(Date.now() - process.uptime() * 1000) },
+    processMetricsSource(metrics, new Date(Date.now() - process.uptime() * 1000)),
     { revenueTargetDailyCents: config.revenueTargetDailyCents },
   );
   await app.register(dashboardsRoutes(dashboards));

@@ -11,7 +11,8 @@ export const incidentsApi = {
   list: (status: IncidentStatus | undefined) => body<IncidentList>(request('GET', '/api/v1/admin/incidents', { query: { status } })),
   get: (id: string) => body<IncidentDetail>(request('GET', `/api/v1/admin/incidents/${encodeURIComponent(id)}`)),
   metrics: (days: number) => body<IncidentMetrics>(request('GET', '/api/v1/admin/incidents/metrics', { query: { days } })),
-  acknowledge: (id: string) => body<unknown>(request('POST', `/api/v1/admin/incidents/${encodeURIComponent(id)}/acknowledge`)),
+  // The merged route takes an optional { note }: an empty object, never a body-less JSON POST.
+  acknowledge: (id: string) => body<unknown>(request('POST', `/api/v1/admin/incidents/${encodeURIComponent(id)}/acknowledge`, { body: {} })),
   resolve: (id: string, input: ResolveIncidentBody) => body<unknown>(request('POST', `/api/v1/admin/incidents/${encodeURIComponent(id)}/resolve`, { body: input })),
   open: (input: OpenIncidentBody, idempotencyKey: string) => body<IncidentDetail>(request('POST', '/api/v1/admin/incidents', { body: input, idempotencyKey })),
 };
