@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Two cores: more workers only adds contention on PostgreSQL.
     maxWorkers: 2,
+    // expect.poll's 1 s default is shorter than a browser step on a busy 2-core machine.
+    expect: { poll: { timeout: 15_000 } },
   },
 });

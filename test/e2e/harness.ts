@@ -69,8 +69,39 @@ export function buildWebApp(): void {
   if (result.status !== 0) throw new Error(`web build failed:\n${result.stdout}\n${result.stderr}`);
 }
 
+/**
+ * A Redis database of this stack's own (1–15, claimed with SET NX on database 0 and emptied):
+ * stacks of other test files run at the same time, or just before, on other PostgreSQL
+ * databases, and must not read each other's cached shop ids or share rate-limit counters.
+ */
+async function claimRedisDatabase(url: string): Promise<{ url: string; release(): Promise<void> }> {
+  const { Redis } = await import('ioredis');
+  const admin = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await admin.connect();
+  const owner = randomUUID();
+  for (let index = 1; index <= 15; index++) {
+    if ((await admin.set(`bp-e2e:redis-db:${index}`, owner, 'EX', 900, 'NX')) !== 'OK') continue;
+    const own = new URL(url);
+    own.pathname = `/${index}`;
+    const db = new Redis(own.toString(), { lazyConnect: true, maxRetriesPerRequest: 1 });
+    await db.connect();
+    await db.flushdb();
+    db.disconnect();
+    return {
+      url: own.toString(),
+      async release() {
+        if ((await admin.get(`bp-e2e:redis-db:${index}`)) === owner) await admin.del(`bp-e2e:redis-db:${index}`);
+        admin.disconnect();
+      },
+    };
+  }
+  admin.disconnect();
+  throw new Error('no free Redis database (1-15) for another browser-test stack');
+}
+
 export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
   buildWebApp();
+  const redis = process.env.REDIS_URL ? await claimRedisDatabase(process.env.REDIS_URL) : undefined;
   const templateUrl = inject('templateDatabaseUrl')!;
   const template = new URL(templateUrl);
   const name = `bp_e2e_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
@@ -95,7 +126,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
       PORT: String(port),
       HOST: '127.0.0.1',
       DATABASE_URL: databaseUrl.toString(),
-      ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+      ...(redis ? { REDIS_URL: redis.url } : {}),
       DATA_DIR: dataDir,
       SEED_DEMO: 'true',
       EMBEDDED_SANDBOXES: 'true',
@@ -133,6 +164,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
         if (child.exitCode === null) child.kill('SIGKILL');
       }
       rmSync(dataDir, { recursive: true, force: true });
+      await redis?.release();
       const cleanup = new pg.Client({ connectionString: adminUrl });
       await cleanup.connect();
       await cleanup.query(`drop database if exists "${name}" with (force)`);
