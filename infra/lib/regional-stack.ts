@@ -119,6 +119,8 @@ export class RegionalStack extends Stack {
         DB_SSLMODE: 'verify-full',
         REDIS_HOST: this.cache.replicationGroup.attrConfigurationEndPointAddress,
         REDIS_PORT: this.cache.replicationGroup.attrConfigurationEndPointPort,
+        // ElastiCache in cluster mode: the app connects through ioredis Cluster from the configuration endpoint.
+        REDIS_CLUSTER: 'true',
         BARBERPRO_ENVIRONMENT: settings.name,
         BARBERPRO_REGION_ROLE: role,
       },

@@ -98,7 +98,7 @@ describe('ECS Fargate service', () => {
     const env = Object.fromEntries(container.Environment.map((e: { Name: string; Value: unknown }) => [e.Name, e.Value]));
     for (const secret of secretNames) expect(env).not.toHaveProperty(secret);
     expect(env).not.toHaveProperty('DATABASE_URL');
-    expect(env).toMatchObject({ NODE_ENV: 'production', PORT: '3000', DATA_DIR: '/tmp/barberpro', DB_SSLMODE: 'verify-full', SEED_DEMO: 'false' });
+    expect(env).toMatchObject({ NODE_ENV: 'production', PORT: '3000', DATA_DIR: '/tmp/barberpro', DB_SSLMODE: 'verify-full', SEED_DEMO: 'false', REDIS_CLUSTER: 'true' });
     // 20 tasks × 40 connections = 800 of max_connections 1,000.
     expect(env.DATABASE_POOL_MAX).toBe('40');
   });

@@ -24,6 +24,8 @@ const autoscaling = mockClient(ApplicationAutoScalingClient);
 const INSIDE = new Date('2026-11-29T05:30:00Z');
 /** Tuesday 15:00 ART. */
 const OUTSIDE = new Date('2026-12-01T18:00:00Z');
+/** Sunday 04:30 ART: the runbook's database maintenance window (snapshots, restores, replicas). */
+const DATABASE_WINDOW = new Date('2026-11-29T07:30:00Z');
 
 const TD1 = 'arn:aws:ecs:sa-east-1:123456789012:task-definition/barberpro-backend:7';
 const TD0 = 'arn:aws:ecs:sa-east-1:123456789012:task-definition/barberpro-backend:6';
@@ -75,7 +77,7 @@ describe('maintenance window and dry run', () => {
   it('refuses a change outside the windows, and changes nothing', async () => {
     const r = await run(['scale-out'], OUTSIDE);
     expect(r.code).toBe(DEPLOY_EXIT.refused);
-    expect(r.err.join('\n')).toMatch(/outside the maintenance windows.*next opens 2026-12-02T04:00:00.000Z/);
+    expect(r.err.join('\n')).toMatch(/Tuesday 15:00 ART is outside the deployment maintenance windows.*the next is Sunday 02:00–04:00 ART \(primary\) from 2026-12-06T05:00:00.000Z/);
     expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
   });
 
@@ -89,7 +91,7 @@ describe('maintenance window and dry run', () => {
     ecs.on(UpdateServiceCommand).resolves({ service: { desiredCount: 10 } });
     const r = await run(['scale-out', '--force', '--reason', 'Hot Sale: p95 over 300 ms'], OUTSIDE);
     expect(r.code).toBe(0);
-    expect(r.out.join('\n')).toContain('forced outside the maintenance windows: Hot Sale: p95 over 300 ms');
+    expect(r.out.join('\n')).toContain('forced: Hot Sale: p95 over 300 ms');
   });
 
   it('--dry-run prints the plan with real names and sends no change', async () => {
@@ -195,22 +197,23 @@ describe('scaling and database', () => {
   it('snapshot names it maintenance-<date-time>', async () => {
     rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [{ DBInstanceIdentifier: 'barberpro-production-db' }] });
     rds.on(CreateDBSnapshotCommand).resolves({ DBSnapshot: { Status: 'creating' } });
-    expect((await run(['snapshot'])).code).toBe(0);
-    expect(rds.commandCalls(CreateDBSnapshotCommand)[0]!.args[0].input).toMatchObject({ DBInstanceIdentifier: 'barberpro-production-db', DBSnapshotIdentifier: 'maintenance-20261129-0530' });
+    expect((await run(['snapshot'])).code).toBe(DEPLOY_EXIT.refused); // 02:30 ART is for deployments, not the database
+    expect((await run(['snapshot'], DATABASE_WINDOW)).code).toBe(0);
+    expect(rds.commandCalls(CreateDBSnapshotCommand)[0]!.args[0].input).toMatchObject({ DBInstanceIdentifier: 'barberpro-production-db', DBSnapshotIdentifier: 'maintenance-20261129-0730' });
   });
 
   it('point-in-time restore refuses a time after the latest restorable one, and restores into a new instance with the source settings', async () => {
     rds.on(DescribeDBInstancesCommand).resolves({
       DBInstances: [{ DBInstanceIdentifier: 'barberpro-production-db', DBInstanceClass: 'db.r6g.2xlarge', MultiAZ: true, LatestRestorableTime: new Date('2026-11-29T05:25:00Z'), DBSubnetGroup: { DBSubnetGroupName: 'sn' }, VpcSecurityGroups: [{ VpcSecurityGroupId: 'sg-1' }], DBParameterGroups: [{ DBParameterGroupName: 'pg' }] }],
     });
-    const late = await run(['point-in-time-restore', '--restore-time', '2026-11-29T05:29:00Z']);
+    const late = await run(['point-in-time-restore', '--restore-time', '2026-11-29T05:29:00Z'], DATABASE_WINDOW);
     expect(late.code).toBe(DEPLOY_EXIT.failed);
     expect(late.err.join('\n')).toContain('after the latest restorable time');
     rds.on(RestoreDBInstanceToPointInTimeCommand).resolves({ DBInstance: { DBInstanceStatus: 'creating' } });
-    expect((await run(['point-in-time-restore', '--restore-time', '2026-11-29T04:30:00Z'])).code).toBe(0);
+    expect((await run(['point-in-time-restore', '--restore-time', '2026-11-29T04:30:00Z'], DATABASE_WINDOW)).code).toBe(0);
     expect(rds.commandCalls(RestoreDBInstanceToPointInTimeCommand)[0]!.args[0].input).toMatchObject({
       SourceDBInstanceIdentifier: 'barberpro-production-db',
-      TargetDBInstanceIdentifier: 'barberpro-restore-20261129-0530',
+      TargetDBInstanceIdentifier: 'barberpro-restore-20261129-0730',
       RestoreTime: new Date('2026-11-29T04:30:00Z'),
       DBInstanceClass: 'db.r6g.2xlarge',
       MultiAZ: true,

@@ -328,6 +328,7 @@ export async function createReadReplicaPlan(ctx: OperationContext): Promise<Plan
   if (await dbInstance(ctx.primary.rds, n.readReplica)) throw new Error(`${n.readReplica} already exists`);
   return {
     title: `read replica ${n.readReplica} of ${n.dbInstance}`,
+    maintenance: 'database',
     steps: [
       {
         describe: `create ${n.readReplica} (${source.DBInstanceClass}, same subnet group and security groups) replicating ${n.dbInstance}`,
@@ -358,6 +359,7 @@ export async function snapshotPlan(ctx: OperationContext): Promise<Plan> {
   if (!(await dbInstance(ctx.primary.rds, n.dbInstance))) throw new Error(`database ${n.dbInstance} not found in ${ctx.target.region}`);
   return {
     title: `snapshot of ${n.dbInstance} before maintenance`,
+    maintenance: 'database',
     steps: [{ describe: `create DB snapshot ${id} of ${n.dbInstance}`, run: async () => `${id}: ${(await ctx.primary.rds.send(new CreateDBSnapshotCommand({ DBInstanceIdentifier: n.dbInstance, DBSnapshotIdentifier: id, Tags: [{ Key: 'Purpose', Value: 'maintenance' }] }))).DBSnapshot?.Status}` }],
   };
 }
@@ -374,6 +376,7 @@ export async function pointInTimeRestorePlan(ctx: OperationContext, args: { rest
   const target = `barberpro-restore-${stamp(ctx.now)}`;
   return {
     title: `point-in-time restore of ${n.dbInstance}`,
+    maintenance: 'database',
     steps: [
       {
         describe: `restore ${n.dbInstance} as of ${time ? time.toISOString() : `the latest restorable time (${latest?.toISOString() ?? 'unknown'})`} into a new instance ${target} (${source.DBInstanceClass}, Multi-AZ ${source.MultiAZ}, same subnet group, security groups and parameter group); the application is not repointed`,

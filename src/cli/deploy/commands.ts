@@ -19,6 +19,7 @@ interface CommonOptions {
   region: string;
   standbyRegion: string;
   dryRun?: boolean;
+  emergency?: boolean;
   force?: boolean;
   reason?: string;
 }
@@ -45,6 +46,7 @@ function awsVerb(parent: Command, name: string, description: string): Command {
     .option('--region <region>', 'primary region', process.env.AWS_REGION ?? 'sa-east-1')
     .option('--standby-region <region>', 'standby (DR) region', 'us-east-1')
     .option('--dry-run', 'print what would be done (reads AWS to name things) and change nothing')
+    .option('--emergency', 'an emergency change: the secondary (emergency-only) window applies too')
     .option('--force', 'run outside the maintenance windows (needs --reason)')
     .option('--reason <text>', 'why it runs outside the windows; printed with the change');
 }
@@ -69,7 +71,7 @@ export function registerDeployCommands(program: Command, makeContext: ContextFac
       const command = params.at(-1) as Command;
       const options = command.opts<T & CommonOptions>();
       const ctx = await makeContext(options);
-      process.exitCode = await runGuarded(() => plan(ctx, options, command.args), { ...guard, dryRun: options.dryRun, force: options.force, reason: options.reason, now: guard.now ?? ctx.now });
+      process.exitCode = await runGuarded(() => plan(ctx, options, command.args), { ...guard, dryRun: options.dryRun, force: options.force, reason: options.reason, emergency: options.emergency, now: guard.now ?? ctx.now });
     });
   };
 

@@ -3,7 +3,7 @@
  * forced with a reason, print each step before doing anything, stop after printing on
  * --dry-run, and exit non-zero when a step fails (later steps are not attempted).
  */
-import { isInsideMaintenanceWindow } from './maintenance-window.js';
+import { maintenanceDecision, type MaintenanceKind } from '../ops/maintenance-window.js';
 
 export interface Step {
   /** What will be done, in operator terms (printed before anything runs). */
@@ -17,12 +17,16 @@ export interface Plan {
   steps: Step[];
   /** Read-only commands (verifications) run at any time: they change nothing. */
   readOnly?: boolean;
+  /** Whose maintenance windows apply (the runbook has separate database windows); deployment by default. */
+  maintenance?: MaintenanceKind;
 }
 
 export interface GuardOptions {
   dryRun?: boolean;
   force?: boolean;
   reason?: string;
+  /** An emergency change may also use the runbook's secondary (emergency-only) window. */
+  emergency?: boolean;
   now?: Date;
   out?: (line: string) => void;
   err?: (line: string) => void;
@@ -30,12 +34,14 @@ export interface GuardOptions {
 
 export const DEPLOY_EXIT = { ok: 0, failed: 1, refused: 2 } as const;
 
-export function windowRefusal(options: GuardOptions): string | undefined {
-  const window = isInsideMaintenanceWindow(options.now ?? new Date());
-  if (window.inside) return undefined;
-  if (options.force && options.reason?.trim()) return undefined;
-  if (options.force) return '--force needs --reason "…" (it is recorded with the change)';
-  return `outside the maintenance windows (Sunday 02:00–05:00 and Wednesday 01:00–03:00 ART)${window.next ? `; the next opens ${window.next.toISOString()}` : ''}. Run then, or pass --force --reason "…"`;
+/** The runbook's maintenance-window rule (src/cli/ops/maintenance-window.ts), shared with pre-deployment-check. */
+export function windowDecision(options: GuardOptions, kind: MaintenanceKind = 'deployment') {
+  return maintenanceDecision(options.now ?? new Date(), { kind, emergency: options.emergency ?? false, force: options.force ?? false, ...(options.reason ? { reason: options.reason } : {}) });
+}
+
+export function windowRefusal(options: GuardOptions, kind: MaintenanceKind = 'deployment'): string | undefined {
+  const decision = windowDecision(options, kind);
+  return decision.allowed ? undefined : `${decision.explanation}. Run then, or pass --force --reason "…"`;
 }
 
 /** Builds the plan (which may read from AWS), gates it, prints it and, unless --dry-run, runs it. */
@@ -50,15 +56,14 @@ export async function runGuarded(build: () => Promise<Plan>, options: GuardOptio
     return DEPLOY_EXIT.failed;
   }
   if (!plan.readOnly) {
-    const refusal = windowRefusal(options);
+    const refusal = windowRefusal(options, plan.maintenance);
     if (refusal) {
       err(`${plan.title}: refused, ${refusal}`);
       return DEPLOY_EXIT.refused;
     }
   }
-  const window = isInsideMaintenanceWindow(options.now ?? new Date());
   out(`${plan.title}${options.dryRun ? ' (dry run)' : ''}`);
-  if (!plan.readOnly) out(window.inside ? `  inside the ${window.window!.name} maintenance window` : `  forced outside the maintenance windows: ${options.reason}`);
+  if (!plan.readOnly) out(`  ${windowDecision(options, plan.maintenance).explanation}`);
   plan.steps.forEach((step, i) => out(`  ${i + 1}. ${step.describe}`));
   if (options.dryRun) {
     out('dry run: nothing was changed');

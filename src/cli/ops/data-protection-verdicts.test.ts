@@ -54,9 +54,9 @@ describe('data-protection verdicts', () => {
   it('requests: not available on 404 (never green), judged on the counts the summary states', () => {
     expect(judgePrivacyRequests(404, undefined)).toMatchObject({ status: 'skip', measured: expect.stringMatching(/^not available/) });
     expect(judgePrivacyRequests(undefined, undefined, 'ECONNREFUSED').status).toBe('fail');
-    expect(judgePrivacyRequests(200, { overdue: 1, dueSoon: 2 }).status).toBe('fail');
-    expect(judgePrivacyRequests(200, { overdue: 0, dueSoon: 2 }).status).toBe('warn');
-    expect(judgePrivacyRequests(200, { overdue: 0, dueSoon: 0 }).status).toBe('pass');
+    expect(judgePrivacyRequests(200, { requests: { overdue: 1, dueSoon: 2 } }).status).toBe('fail');
+    expect(judgePrivacyRequests(200, { requests: { overdue: 0, dueSoon: 2 } }).status).toBe('warn');
+    expect(judgePrivacyRequests(200, { requests: { overdue: 0, dueSoon: 0 }, consent: { coverage: 0.5 } }).status).toBe('pass');
     expect(judgePrivacyRequests(200, { something: 'else' }).status).toBe('warn');
   });
 });

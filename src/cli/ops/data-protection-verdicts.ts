@@ -75,8 +75,9 @@ export function judgeRetention(f: DataProtectionFigures, now: Date): CheckResult
 }
 
 /**
- * Data-subject requests near or past their legal deadline, from the privacy module's summary when
- * the server has it. Its shape is read defensively: only numbers it states are judged.
+ * Data-subject requests near or past their legal deadline, from the privacy module's summary
+ * (`GET /api/v1/admin/privacy/summary`), with consent coverage as context. Its shape is read
+ * defensively: only numbers it states are judged.
  */
 export function judgePrivacyRequests(status: number | undefined, body: unknown, error?: string): CheckResult {
   const id = 'privacy.requests';
@@ -84,12 +85,14 @@ export function judgePrivacyRequests(status: number | undefined, body: unknown, 
   if (status === 404) return check.skip(id, title, 'not available: this server has no GET /api/v1/admin/privacy/summary (data-subject requests are not tracked here yet)');
   if (status === undefined) return check.fail(id, title, `GET /api/v1/admin/privacy/summary: no answer (${error ?? 'unknown error'})`);
   if (status !== 200) return check.fail(id, title, `GET /api/v1/admin/privacy/summary answered ${status}`);
-  const b = (body ?? {}) as Record<string, unknown>;
-  const pick = (...names: string[]) => names.map((n) => b[n]).find((v): v is number => typeof v === 'number');
-  const overdue = pick('overdue', 'pastDeadline', 'pastDue');
-  const dueSoon = pick('dueSoon', 'nearDeadline', 'dueWithin48h');
+  const summary = (body ?? {}) as { requests?: Record<string, unknown>; consent?: Record<string, unknown> };
+  const number = (v: unknown) => (typeof v === 'number' ? v : undefined);
+  const overdue = number(summary.requests?.overdue);
+  const dueSoon = number(summary.requests?.dueSoon);
+  const coverage = number(summary.consent?.coverage);
+  const consent = coverage === undefined ? '' : `; ${(coverage * 100).toFixed(1)} % of accounts accepted the texts in force`;
   if (overdue === undefined) return check.warn(id, title, 'the privacy summary answered, but without an "overdue" count this check can judge', { data: body });
-  if (overdue > 0) return check.fail(id, title, `${count(overdue)} request(s) past their legal deadline${dueSoon ? `, ${count(dueSoon)} due soon` : ''}`, { data: body });
-  if (dueSoon) return check.warn(id, title, `none overdue; ${count(dueSoon)} due soon`, { data: body });
-  return check.pass(id, title, 'none overdue or due soon', { data: body });
+  if (overdue > 0) return check.fail(id, title, `${count(overdue)} request(s) past their legal deadline${dueSoon ? `, ${count(dueSoon)} due soon` : ''}${consent}`, { data: body });
+  if (dueSoon) return check.warn(id, title, `none overdue; ${count(dueSoon)} due within 24 hours${consent}`, { data: body });
+  return check.pass(id, title, `none overdue or due soon${consent}`, { data: body });
 }

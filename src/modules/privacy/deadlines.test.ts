@@ -165,12 +165,23 @@ describe('dueDate: rectification and deletion within 5 business days', () => {
         let businessDays = 0;
         for (let d = deemed.plus({ days: 1 }); d <= dueDay; d = d.plus({ days: 1 })) if (isBusinessDay(d, calendar)) businessDays++;
         expect(businessDays).toBe(5);
-        // Never more than the longest stretch the calendar allows (Easter or Carnaval plus weekends and after hours).
-        expect(dueAt.getTime() - ms).toBeLessThan(13 * 86_400_000);
+        // Never more than the longest stretch the calendar allows: 13¼ days, for a request on
+        // Tuesday 23 March 2027 after 18:00 (24 March and Good Friday 26 March, then 2 April).
+        expect(dueAt.getTime() - ms).toBeLessThanOrEqual(13.25 * 86_400_000);
         expect(dueAt.getTime()).toBeGreaterThan(ms);
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('takes 13¼ days at most, found by walking every quarter hour of the table', () => {
+    let longest = { span: 0, at: 0 };
+    for (let ms = ar('2025-01-01T00:00').getTime(); ms < ar('2027-12-15T00:00').getTime(); ms += 15 * 60_000) {
+      const span = dueDate('rectification', new Date(ms), calendar).getTime() - ms;
+      if (span > longest.span) longest = { span, at: ms };
+    }
+    expect(longest.span).toBe(13.25 * 86_400_000 - 1);
+    expect(new Date(longest.at).toISOString()).toBe('2027-03-23T21:00:00.000Z');
   });
 });
 

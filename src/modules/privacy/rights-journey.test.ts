@@ -208,9 +208,17 @@ describe('a customer exports, rectifies and deletes their data', () => {
     expect(fullExport.notificationPreferences).toEqual({ email: true, whatsapp: true, whatsappPhone: '+5493517654321' });
     expect(fullExport.requests.map((r: { kind: string }) => r.kind).sort()).toEqual(['access', 'access', 'rectification']);
 
-    // The scan below can see them: before deletion they are all over the place.
+    // The scan below can see them: before deletion they are in plain columns of several tables.
+    // Phones, billing data and invoice receivers are sealed at rest, so no plaintext scan finds
+    // them there (that is the encryption working); their rows are checked one by one below.
     const needles = [ORIGINAL.fullName, RECTIFIED.fullName, 'Quiroga', ORIGINAL.email, RECTIFIED.email, '4321-8765', '43218765', '765-4321', '3517654321', REVIEW_TEXT, 'Alberdi', 'llego justo'];
-    expect(Object.keys(await tablesHolding(needles))).toEqual(expect.arrayContaining(['users', 'bookings', 'reviews', 'notification_preferences', 'booking_billing', 'invoices']));
+    expect(Object.keys(await tablesHolding(needles))).toEqual(expect.arrayContaining(['users', 'bookings', 'reviews']));
+    const sealedBefore = {
+      preferences: await ctx.database.db.selectFrom('notification_preferences').select('user_id').where('user_id', '=', userId).execute(),
+      billing: await ctx.database.db.selectFrom('booking_billing').select('booking_id').where('booking_id', 'in', [bookingId, past.id]).execute(),
+    };
+    expect(sealedBefore.preferences).toHaveLength(1);
+    expect(sealedBefore.billing.length).toBeGreaterThan(0);
 
     // Deletion: the password again, and an explicit confirmation.
     expectProblem(await ctx.app.inject({ method: 'POST', url: '/api/v1/me/deletion', headers: auth, payload: { password: PASSWORD } }), 400, 'validation_failed');
@@ -249,10 +257,12 @@ describe('a customer exports, rectifies and deletes their data', () => {
     const pending = await ctx.database.db.selectFrom('notifications').select('id').where('customer_id', '=', userId).where('status', '=', 'pending').execute();
     expect(pending).toEqual([]);
 
-    // Scan every table: only invoices — the tax record — may still name them.
-    const holding = await tablesHolding(needles);
-    expect(Object.keys(holding)).toEqual(['invoices']);
-    expect(await tablesHolding([DNI])).toEqual({ invoices: holding.invoices });
+    // Scan every table: nothing names them in plaintext any more; the sealed rows that held their
+    // phone and billing data are gone; only invoices — the tax record — keep a (sealed) receiver.
+    expect(await tablesHolding(needles)).toEqual({});
+    expect(await tablesHolding([DNI])).toEqual({});
+    expect(await ctx.database.db.selectFrom('notification_preferences').select('user_id').where('user_id', '=', userId).execute()).toEqual([]);
+    expect(await ctx.database.db.selectFrom('booking_billing').select('booking_id').where('booking_id', 'in', [bookingId, past.id]).execute()).toEqual([]);
 
     // The invoice keeps its legal fields, and its PDF is still served to the shop and to operators.
     const after = await ctx.database.db.selectFrom('invoices').selectAll().where('id', '=', invoice.id).executeTakeFirstOrThrow();

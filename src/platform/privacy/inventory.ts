@@ -276,12 +276,22 @@ export const PERSONAL_DATA_INVENTORY: readonly PersonalDataColumn[] = [
     retention: '30 days (retention job `idempotency_responses`).',
     protection: { kind: 'plaintext', reason: 'Short-lived technical copy of what the caller was already sent; purged after 30 days.' },
   },
+  {
+    table: 'privacy_requests',
+    column: 'contact_email',
+    data: 'Email a person gives on the public withdrawal ("Botón de arrepentimiento") or cancellation ("Botón de baja") form',
+    purpose: 'Answering the request within its legal term and proving it was answered',
+    legalBasis: 'legal_obligation',
+    retention: 'With the request record, as evidence of the answer (not purged by the retention job).',
+    protection: { kind: 'plaintext', reason: 'Operators read it in the admin queue to answer by email; the rows carry no other personal data. Not yet sealed: a known gap.' },
+  },
 ];
 
 export const NOT_PERSONAL_COLUMNS: readonly NotPersonalColumn[] = [
   { table: 'shops', column: 'name', reason: 'Trade name of the shop, published.' },
   { table: 'services', column: 'name', reason: 'Name of a service (“Corte clásico”).' },
   { table: 'audit_log', column: 'payload', reason: 'Financial events: ids (booking, payment, shop, invoice), amounts and statuses; no names, contacts or documents.' },
+  { table: 'consents', column: 'document', reason: 'Which legal text was accepted (terms, privacy_notice, marketing), not an identity document.' },
   { table: 'incident_alerts', column: 'alertname', reason: 'The Prometheus alert rule’s name (“HighErrorRate”), from ops/prometheus/alerts.yml.' },
   { table: 'incidents', column: 'resolution_note', reason: 'An operator’s note on how an incident was fixed: it describes the system, not customers.' },
 ];
