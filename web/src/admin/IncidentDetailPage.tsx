@@ -13,6 +13,13 @@ const TIMELINE_KINDS: Record<string, string> = {
   resolved: 'Resuelto',
   note: 'Nota',
   notified: 'Notificación enviada',
+  detected: 'Detectado',
+  alert_firing: 'Alerta activa',
+  alert_resolved: 'Alerta resuelta',
+  severity_raised: 'Severidad elevada',
+  notification_sent: 'Aviso enviado',
+  notification_failed: 'Aviso fallido',
+  recovery_action: 'Acción de recuperación',
 };
 
 export function IncidentDetailPage() {
