@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import pg from 'pg';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, e2eAvailable, launchBrowser, phoneContext, screenshot, signIn, startStack, type Stack } from './harness.js';
+import { DEMO, desktopContext, e2eAvailable, launchBrowser, phoneContext, screenshot, signIn, startStack, type Stack } from './harness.js';
 
 const SHOP = 'Barbería La Cañada';
 const SHOP_OWNER = 'owner3@demo.barberpro.ar'; // src/demo/seed.ts: the third shop's owner
@@ -138,6 +138,39 @@ describe.skipIf(!e2eAvailable())('customer web app on a phone', { timeout: 60_00
 
     const booking = await apiCall<{ status: string; deposit: { amountCents: number } }>('GET', `/api/v1/bookings/${bookingId}`, ownerToken);
     expect(booking).toMatchObject({ status: 'confirmed', deposit: { amountCents: DEPOSIT_CENTS } });
+  });
+
+  it('the shop sees the newcomer’s booking in its agenda, and the operators’ dashboard counts it in its region', async () => {
+    const booking = await apiCall<{ start: string }>('GET', `/api/v1/bookings/${bookingId}`, ownerToken);
+    const shop = await apiCall<{ region: string }>('GET', `/api/v1/shops/${shopId}`);
+    const owner = await (await desktopContext(browser, stack.baseUrl)).newPage();
+    await signIn(owner, SHOP_OWNER);
+    // The start carries the shop's offset: its date and time are the shop's local ones.
+    await owner.goto(`/panel/${shopId}/agenda?fecha=${booking.start.slice(0, 10)}`);
+    const card = owner.getByRole('article', { name: `${booking.start.slice(11, 16)} ${newcomer.name.split(' ')[0]}, ${HAIRCUT}` });
+    await card.waitFor();
+    expect(await card.textContent()).toContain('Confirmado');
+    await screenshot(owner, 'journey-1-shop-agenda');
+
+    const admin = await (await desktopContext(browser, stack.baseUrl)).newPage();
+    await signIn(admin, DEMO.admin);
+    const adminToken = (await apiCall<{ accessToken: string }>('POST', '/api/v1/auth/login', undefined, { email: DEMO.admin, password: DEMO.password })).accessToken;
+    const business = await apiCall<{ regional: { rows: Array<{ providerRegion: string; bookings: number }> }; dailySummary: { rows: Array<{ bookings: number }> } }>(
+      'GET',
+      '/api/v1/admin/dashboards/business?days=7',
+      adminToken,
+    );
+    expect(business.regional.rows.find((r) => r.providerRegion === shop.region)?.bookings).toBeGreaterThanOrEqual(1);
+    const created = business.dailySummary.rows.reduce((sum, r) => sum + r.bookings, 0);
+    expect(created).toBeGreaterThanOrEqual(1);
+    await admin.goto('/admin/negocio?dias=7');
+    await expect.poll(() => admin.getByText('Reservas creadas').first().isVisible()).toBe(true);
+    const regional = admin.locator('[data-chart="regional"]');
+    await regional.locator('.recharts-surface').first().waitFor({ timeout: 15_000 });
+    expect(await regional.locator('path.recharts-rectangle').count()).toBeGreaterThan(0);
+    await screenshot(admin, 'journey-2-operator-business');
+    await owner.context().close();
+    await admin.context().close();
   });
 
   it('a second customer loses the race for the same slot, sees why, and books one of the offered alternatives with one tap', async () => {
