@@ -7,6 +7,7 @@ import { ErrorState, errorMessage, Field, Loading, PageTitle } from '../ui/compo
 import { formatDate, formatDateTime } from '../ui/format';
 import { OwnerOnly, useShopContext } from './ProviderShell';
 import { depositLabel } from './ServicesPage';
+import { SaveActions } from './SaveActions';
 
 export function SettingsPage() {
   const { role } = useShopContext();
@@ -59,19 +60,7 @@ function PoliciesForm() {
       <Field label="Plazo para cancelar sin cargo (horas antes del turno)" hint="Después de ese plazo, si el cliente cancela, la seña queda para la barbería." error={error}>
         <input inputMode="decimal" value={hours} onChange={(e) => setHours(e.target.value)} />
       </Field>
-      {save.isError ? (
-        <p className="form-error" role="alert">
-          {errorMessage(save.error)}
-        </p>
-      ) : null}
-      <div className="row">
-        <button type="submit" className="button" disabled={save.isPending}>
-          Guardar
-        </button>
-        <span role="status" className="small">
-          {saved}
-        </span>
-      </div>
+      <SaveActions mutation={save} status={saved} label="Guardar" />
     </form>
   );
 }
@@ -110,19 +99,7 @@ function TaxIdentityForm() {
           <option value="responsable_inscripto">Responsable inscripto (factura A o B)</option>
         </select>
       </Field>
-      {save.isError ? (
-        <p className="form-error" role="alert">
-          {errorMessage(save.error)}
-        </p>
-      ) : null}
-      <div className="row">
-        <button type="submit" className="button" disabled={save.isPending}>
-          Guardar
-        </button>
-        <span role="status" className="small">
-          {saved}
-        </span>
-      </div>
+      <SaveActions mutation={save} status={saved} label="Guardar" />
     </form>
   );
 }
@@ -291,19 +268,7 @@ function FiscalForm({ shopId, timeZone, current, taxCondition, onSaved }: { shop
       <Field label="Clave privada (PEM)" hint={current?.hasPrivateKey ? 'Guardada de forma cifrada. Dejala vacía para conservarla.' : 'Se guarda cifrada y nunca se vuelve a mostrar.'} error={errorFor('privateKeyPem')}>
         <textarea rows={3} value={form.privateKeyPem} onChange={set('privateKeyPem')} spellCheck={false} autoComplete="off" />
       </Field>
-      {save.isError ? (
-        <p className="form-error" role="alert">
-          {errorMessage(save.error)}
-        </p>
-      ) : null}
-      <div className="row">
-        <button type="submit" className="button" disabled={save.isPending}>
-          Guardar facturación
-        </button>
-        <span role="status" className="small">
-          {saved}
-        </span>
-      </div>
+      <SaveActions mutation={save} status={saved} label="Guardar facturación" />
     </form>
   );
 }
