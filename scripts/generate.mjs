@@ -1,13 +1,13 @@
-// Writes scripts/<name>.sh for every `barberpro ops` command, every runbook script not
-// implemented yet, and the deploy/DR verbs (`barberpro deploy <name>`), so the script names and
+// Writes scripts/<name>.sh for every `barberpro ops` command and every deploy/DR verb
+// (`barberpro deploy <name>`), so the script names and
 // the CLI cannot drift apart: `node scripts/generate.mjs`.
 import { chmodSync, writeFileSync } from 'node:fs';
 import { register } from 'tsx/esm/api';
 
 register();
-const { COMMANDS, NOT_IMPLEMENTED } = await import('../src/cli/ops/commands.ts');
+const { COMMANDS } = await import('../src/cli/ops/commands.ts');
 const { RUNBOOK_DEPLOY_SCRIPTS } = await import('../src/cli/deploy/commands.ts');
-const groups = new Map([...COMMANDS.map((c) => c.name), ...Object.keys(NOT_IMPLEMENTED)].map((name) => [name, 'ops']));
+const groups = new Map(COMMANDS.map((c) => [c.name, 'ops']));
 for (const name of RUNBOOK_DEPLOY_SCRIPTS) groups.set(name, 'deploy');
 const names = [...groups.keys()].sort();
 for (const name of names) {

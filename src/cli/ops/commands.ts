@@ -1,7 +1,7 @@
 /**
  * `barberpro ops <check>`: the runbook's scripts (../shared/seed/launch-readiness-infrastructure.md).
  * Each command measures against a running BarberPro and exits non-zero when what it checks
- * does not hold; commands whose subject does not exist yet say so and exit 3.
+ * does not hold (the deploy and DR scripts are `barberpro deploy <name>`, src/cli/deploy).
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createContext, type OpsContext, type OpsOptions } from './context.js';
@@ -283,10 +283,6 @@ export const COMMANDS: OpsCommand[] = [
   },
 ];
 
-/** Script names of the runbook whose subject another issue (or a later part of this one) brings. */
-export const NOT_IMPLEMENTED: Record<string, string> = {
-};
-
 export interface RunIo {
   env?: NodeJS.ProcessEnv;
   stdout?: (text: string) => void;
@@ -299,9 +295,8 @@ export async function runOpsCommand(name: string, options: OpsOptions & Record<s
   const stderr = io.stderr ?? ((l: string) => process.stderr.write(`${l}\n`));
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    const issue = NOT_IMPLEMENTED[name];
-    stderr(issue ? `barberpro ops ${name}: not implemented yet — ${issue} brings it. Nothing was checked.` : `barberpro ops: unknown command ${name}`);
-    return { exitCode: issue ? EXIT.notImplemented : EXIT.usage };
+    stderr(`barberpro ops: unknown command ${name}`);
+    return { exitCode: EXIT.usage };
   }
   let ctx: OpsContext;
   try {
@@ -339,11 +334,10 @@ function commonOptions(cmd: Command): Command {
 export function registerOpsCommands(program: Command): void {
   const ops = program
     .command('ops')
-    .description('The operations runbook’s checks against a running BarberPro (exit 0 holds, 1 a check failed, 3 not implemented yet)')
+    .description('The operations runbook’s checks against a running BarberPro (exit 0 holds, 1 a check failed, 2 usage error)')
     .addHelpText(
       'after',
-      '\nEnvironment: BARBERPRO_URL, BARBERPRO_ADMIN_TOKEN (an admin access token for the admin API), METRICS_TOKEN, DATABASE_URL, REDIS_URL.\n' +
-        `Not implemented yet: ${Object.keys(NOT_IMPLEMENTED).join(', ')}.`,
+      '\nEnvironment: BARBERPRO_URL, BARBERPRO_ADMIN_TOKEN (an admin access token for the admin API), METRICS_TOKEN, DATABASE_URL, REDIS_URL.',
     );
   for (const c of COMMANDS) {
     const cmd = commonOptions(ops.command(c.name).description(c.description));
@@ -355,15 +349,5 @@ export function registerOpsCommands(program: Command): void {
       const args = received.slice(0, -2).flatMap((a) => (a === undefined ? [] : Array.isArray(a) ? a : [a])) as string[];
       process.exitCode = (await runOpsCommand(c.name, { ...options, args })).exitCode;
     });
-  }
-  for (const [name, issue] of Object.entries(NOT_IMPLEMENTED)) {
-    ops
-      .command(name)
-      .description(`not implemented yet (${issue})`)
-      .allowUnknownOption()
-      .allowExcessArguments()
-      .action(async () => {
-        process.exitCode = (await runOpsCommand(name, {})).exitCode;
-      });
   }
 }

@@ -8,7 +8,7 @@ import type { Database } from '../../platform/db/database.js';
 import type { DB } from '../../platform/db/schema.js';
 import { PUBLIC } from '../../platform/http/access.js';
 import { createTestContext, createTestDatabase, freePort, TEST_ENV, TEST_JWT_SECRET, type TestContext, type TestUser } from '../../../test/helpers.js';
-import { NOT_IMPLEMENTED, runOpsCommand } from './commands.js';
+import { runOpsCommand } from './commands.js';
 import { EXIT, type CheckResult } from './report.js';
 
 const METRICS_TOKEN = 'ops-test-metrics-token-0123456789';
@@ -137,9 +137,6 @@ describe('barberpro ops against a running server', () => {
     expect(['pass', 'warn']).toContain(r.byId('load.errors').status);
   });
 
-  it('leaves no runbook script unimplemented (the deploy and DR ones run through `barberpro deploy`)', () => {
-    expect(NOT_IMPLEMENTED).toEqual({});
-  });
 });
 
 describe('security-verification against a misconfigured server', () => {

@@ -49,7 +49,7 @@ export function summarize(checks: readonly CheckResult[]): Summary {
 }
 
 /** Exit codes of every ops command. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, notImplemented: 3, nothingVerified: 4 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 2, nothingVerified: 4 } as const;
 
 /**
  * Non-zero when any check failed, and when every check was skipped (a run that verified
