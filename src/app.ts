@@ -223,7 +223,6 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     (level, message, data) => app.log[level](data ?? {}, message),
   );
   accounts.useConsents(privacy);
-  // Ids and kinds only reach this log, never addresses, phones or message texts.
   const incidents = setupIncidents({
     db,
     config,
@@ -234,6 +233,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     // Ids and counts only: titles and notes stay in the database.
     log: (level, message, data) => app.log[level](data ?? {}, message),
   });
+  // Ids and kinds only reach this log, never addresses, phones or message texts.
   const notificationRoutes = setupNotifications({
     db,
     config,
