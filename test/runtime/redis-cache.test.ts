@@ -1,6 +1,5 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { ManualClock } from '../../src/platform/clock.js';
@@ -8,31 +7,14 @@ import { loadConfig } from '../../src/platform/config.js';
 import type { Database } from '../../src/platform/db/database.js';
 import { createRequestRedis, type RedisClient } from '../../src/platform/redis.js';
 import { createShopFixture, type ShopFixture } from '../fixtures.js';
-import { createTestContext, freePort, json, waitFor, TEST_JWT_SECRET, type TestContext, type TestUser } from '../helpers.js';
+import { createTestContext, freePort, hasRedisServer, json, startRedisServer as startRedis, waitFor, TEST_JWT_SECRET, type TestContext, type TestUser } from '../helpers.js';
 
 /**
  * Two instances sharing PostgreSQL and a private Redis server that the test can kill:
  * the cache must never offer a slot booked through the other instance, and losing Redis
  * must cost speed, not answers.
  */
-const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
 
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on('error', () => undefined);
-  for (let i = 0; i < 50; i++) {
-    try {
-      await probe.connect();
-      await probe.ping();
-      probe.disconnect();
-      return child;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error('redis-server did not start');
-}
 
 
 describe.skipIf(!hasRedisServer)('two instances, one Redis', () => {
