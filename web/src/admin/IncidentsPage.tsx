@@ -6,7 +6,7 @@ import { Empty, ErrorState, errorMessage, Field, Loading, PageTitle } from '../u
 import { formatNumber } from '../ui/format';
 import { arTime, CHART_COLORS, ChartCard, Kpi } from './components';
 import { duration, incidentsApi, RESPONSE_TARGET_MINUTES, SEVERITY_LABELS, STATUS_LABELS } from './incidents-api';
-import type { IncidentSeverity, IncidentStatus } from './incidents-types';
+import type { IncidentSeverity, IncidentStatus } from './incidents-api';
 
 const METRICS_DAYS = 30;
 /** The runbook's operational KPI: MTTR under 15 minutes for critical incidents. */

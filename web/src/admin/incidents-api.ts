@@ -1,20 +1,16 @@
-import { request } from '../api/client';
-import type { IncidentDetail, IncidentList, IncidentMetrics, IncidentStatus, OpenIncidentBody, ResolveIncidentBody } from './incidents-types';
+import { api } from '../api/client';
+import type { GetAdminIncidentsIdResponse, GetAdminIncidentsQuery, PostAdminIncidentsBody, PostAdminIncidentsIdResolveBody } from '../api/types.gen';
 
-// The low-level client until the incidents routes are in the generated types (see incidents-types.ts).
-async function body<T>(response: Promise<Response>): Promise<T> {
-  const res = await response;
-  return (res.status === 204 ? undefined : await res.json()) as T;
-}
+export type IncidentSeverity = GetAdminIncidentsIdResponse['severity'];
+export type IncidentStatus = NonNullable<GetAdminIncidentsQuery['status']>;
 
 export const incidentsApi = {
-  list: (status: IncidentStatus | undefined) => body<IncidentList>(request('GET', '/api/v1/admin/incidents', { query: { status } })),
-  get: (id: string) => body<IncidentDetail>(request('GET', `/api/v1/admin/incidents/${encodeURIComponent(id)}`)),
-  metrics: (days: number) => body<IncidentMetrics>(request('GET', '/api/v1/admin/incidents/metrics', { query: { days } })),
-  // The merged route takes an optional { note }: an empty object, never a body-less JSON POST.
-  acknowledge: (id: string) => body<unknown>(request('POST', `/api/v1/admin/incidents/${encodeURIComponent(id)}/acknowledge`, { body: {} })),
-  resolve: (id: string, input: ResolveIncidentBody) => body<unknown>(request('POST', `/api/v1/admin/incidents/${encodeURIComponent(id)}/resolve`, { body: input })),
-  open: (input: OpenIncidentBody, idempotencyKey: string) => body<IncidentDetail>(request('POST', '/api/v1/admin/incidents', { body: input, idempotencyKey })),
+  list: (status: IncidentStatus | undefined) => api('GET /api/v1/admin/incidents', { query: status ? { status } : {} }),
+  get: (id: string) => api('GET /api/v1/admin/incidents/{id}', { params: { id } }),
+  metrics: (days: number) => api('GET /api/v1/admin/incidents/metrics', { query: { days } }),
+  acknowledge: (id: string) => api('POST /api/v1/admin/incidents/{id}/acknowledge', { params: { id }, body: {} }),
+  resolve: (id: string, input: PostAdminIncidentsIdResolveBody) => api('POST /api/v1/admin/incidents/{id}/resolve', { params: { id }, body: input }),
+  open: (input: PostAdminIncidentsBody, idempotencyKey: string) => api('POST /api/v1/admin/incidents', { body: input, idempotencyKey }),
 };
 
 export const SEVERITY_LABELS = { critical: 'Crítica', high: 'Alta', medium: 'Media', low: 'Baja' } as const;
