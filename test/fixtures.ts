@@ -1,3 +1,5 @@
+import { randomInt } from 'node:crypto';
+import { cuitCheckDigit } from '../src/modules/catalog/cuit.js';
 import type { Database } from '../src/platform/db/database.js';
 import type { DepositKind, TaxCondition } from '../src/platform/db/schema.js';
 import { SecretBox, parseKeyRing } from '../src/platform/crypto/secret-box.js';
@@ -131,4 +133,19 @@ export async function linkMercadoPagoSeller(db: Database['db'], shopId: string, 
       token_expires_at: null,
     })
     .execute();
+}
+
+const issuedCuits = new Set<string>();
+
+/** A valid CUIT (check digit right) not handed out before in this test file: AFIP numbering is per CUIT. */
+export function freshCuit(prefix: '20' | '23' | '27' | '30' | '33' = '20'): string {
+  for (;;) {
+    const body = prefix + String(randomInt(1e8)).padStart(8, '0');
+    const digit = cuitCheckDigit(body);
+    const cuit = `${body}${digit}`;
+    if (digit !== null && !issuedCuits.has(cuit)) {
+      issuedCuits.add(cuit);
+      return cuit;
+    }
+  }
 }

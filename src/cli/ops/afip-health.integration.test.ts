@@ -1,8 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createShopFixture } from '../../../test/fixtures.js';
+import { createShopFixture, freshCuit } from '../../../test/fixtures.js';
 import { createTestContext, expectProblem, freePort, type TestContext, type TestUser } from '../../../test/helpers.js';
-import { cuitCheckDigit } from '../../modules/catalog/cuit.js';
 import { InvoicingHealthService, NOT_CONFIGURED_REASON } from '../../modules/invoicing/health.js';
 import { InvoicingRepository } from '../../modules/invoicing/repository.js';
 import { ManualClock } from '../../platform/clock.js';
@@ -28,14 +27,6 @@ let admin: TestUser;
 let cuit: string;
 let shopId: string;
 let seq: string;
-
-function freshCuit(): string {
-  for (;;) {
-    const body = '20' + String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
-    const digit = cuitCheckDigit(body);
-    if (digit !== null) return `${body}${digit}`;
-  }
-}
 
 async function run(env: Record<string, string>, options: Record<string, unknown> = {}) {
   const out: string[] = [];

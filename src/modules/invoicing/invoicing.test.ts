@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createShopFixture, linkMercadoPagoSeller, type ShopFixture } from '../../../test/fixtures.js';
+import { createShopFixture, freshCuit, linkMercadoPagoSeller, type ShopFixture } from '../../../test/fixtures.js';
 import { createTestContext, expectProblem, freePort, json, testPersonalData, TEST_ENV, TEST_JWT_SECRET, waitFor, type TestContext, type TestUser } from '../../../test/helpers.js';
 import { buildApp } from '../../app.js';
 import { ManualClock } from '../../platform/clock.js';
@@ -9,7 +9,6 @@ import type { TaxCondition } from '../../platform/db/schema.js';
 import { InProcessJobQueue } from '../../platform/queue/in-process-queue.js';
 import { startAfipSandbox, type AfipSandbox } from '../../sandbox/afip/index.js';
 import { startMercadoPagoSandbox, type MercadoPagoSandbox } from '../../sandbox/mercadopago/index.js';
-import { cuitCheckDigit } from '../catalog/cuit.js';
 import { defaultQrPng, renderInvoicePdf } from './pdf.js';
 import { InvoicingRepository } from './repository.js';
 import { decodeQrUrl } from './qr.js';
@@ -31,20 +30,6 @@ let queue: InProcessJobQueue;
 let customer: TestUser;
 let admin: TestUser;
 let sellerIndex = 0;
-const usedCuits = new Set<string>();
-
-function freshCuit(prefix = '20'): string {
-  for (;;) {
-    const body = prefix + String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
-    const digit = cuitCheckDigit(body);
-    const cuit = `${body}${digit}`;
-    if (digit !== null && !usedCuits.has(cuit)) {
-      usedCuits.add(cuit);
-      return cuit;
-    }
-  }
-}
-
 interface TestShop extends ShopFixture {
   cuit: string;
   slot: number;

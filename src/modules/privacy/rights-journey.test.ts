@@ -3,13 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createShopFixture, linkMercadoPagoSeller } from '../../../test/fixtures.js';
+import { createShopFixture, freshCuit, linkMercadoPagoSeller } from '../../../test/fixtures.js';
 import { createTestContext, expectProblem, freePort, json, TEST_ENV, waitFor, type TestContext, type TestUser } from '../../../test/helpers.js';
 import { ManualClock } from '../../platform/clock.js';
 import { InProcessJobQueue } from '../../platform/queue/in-process-queue.js';
 import { startAfipSandbox, type AfipSandbox } from '../../sandbox/afip/index.js';
 import { startMercadoPagoSandbox, type MercadoPagoSandbox } from '../../sandbox/mercadopago/index.js';
-import { cuitCheckDigit } from '../catalog/cuit.js';
 
 /**
  * The data-subject journey end to end, over both local sandboxes: a customer signs up, exports,
@@ -63,14 +62,6 @@ afterAll(async () => {
   await afip?.close();
   await rm(dataDir, { recursive: true, force: true });
 });
-
-function freshCuit(): string {
-  for (;;) {
-    const body = '30' + String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
-    const digit = cuitCheckDigit(body);
-    if (digit !== null) return `${body}${digit}`;
-  }
-}
 
 /** Tables (and how many rows) whose text holds any of the needles. */
 async function tablesHolding(needles: string[]): Promise<Record<string, number>> {
