@@ -5,7 +5,7 @@ import type { Service, Shop } from '../../platform/db/schema.js';
 import { problems } from '../../platform/http/problem.js';
 import { availabilityBody, shopTimeFormatter } from './format.js';
 import type { AgendaBooking, AgendaContext, AvailabilityRepository, BarberRow } from './repository.js';
-import { addDays, computeSlots, localDateOf, localDayBounds, type BarberSchedule, type LocalDate, type Slot } from './slot-engine.js';
+import { addDays, computeSlots, localDateOf, localDayBounds, schedulesFromRows, type LocalDate, type Slot } from './slot-engine.js';
 
 /** The widest span one availability request may ask for. */
 export const MAX_RANGE_DAYS = 62;
@@ -315,27 +315,13 @@ export class AvailabilityService {
     if (barbers.length === 0) return [];
     const { context } = inputs;
     const now = this.clock.now().getTime();
-    const schedules = new Map<string, BarberSchedule>(
-      barbers.map((b) => [b.id, { barberId: b.id, weeklyHours: [], weeklyBreaks: [], overrides: [], timeOff: [], busy: [] }]),
+    const [earliest, latest] = [addDays(from, -1), addDays(to, 1)];
+    const schedules = schedulesFromRows(
+      barbers.map((b) => b.id),
+      context.weekly,
+      context.overrides,
+      (date) => date >= earliest && date <= latest,
     );
-    for (const w of context.weekly) {
-      const schedule = schedules.get(w.barberId);
-      if (!schedule) continue;
-      (w.kind === 'work' ? schedule.weeklyHours : schedule.weeklyBreaks).push({ weekday: w.weekday, startMinute: w.startMinute, endMinute: w.endMinute });
-    }
-    const overrideIndex = new Map<string, { date: string; ranges: Array<{ startMinute: number; endMinute: number }> }>();
-    for (const o of context.overrides) {
-      const schedule = schedules.get(o.barberId);
-      if (!schedule || o.date < addDays(from, -1) || o.date > addDays(to, 1)) continue;
-      const key = `${o.barberId}|${o.date}`;
-      let entry = overrideIndex.get(key);
-      if (!entry) {
-        entry = { date: o.date, ranges: [] };
-        overrideIndex.set(key, entry);
-        schedule.overrides.push(entry);
-      }
-      if (o.startMinute !== null && o.endMinute !== null) entry.ranges.push({ startMinute: o.startMinute, endMinute: o.endMinute });
-    }
     const windowStart = localDayBounds(addDays(from, -1), context.timezone).start;
     const windowEnd = localDayBounds(addDays(to, 1), context.timezone).end;
     for (const t of context.timeOff) if (t.start < windowEnd && t.end > windowStart) schedules.get(t.barberId)?.timeOff.push({ start: t.start, end: t.end });

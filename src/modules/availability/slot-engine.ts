@@ -89,6 +89,53 @@ export interface BarberSchedule {
   timeOff: Interval[];
   busy: Interval[];
 }
+/** A stored weekly row: working hours or a break, as the schedule tables hold them. */
+export interface WeeklyRow extends WeeklyRange {
+  barberId: string;
+  kind: 'work' | 'break';
+}
+
+/** A stored date-override row: a range that replaces the weekly hours, or none (closed that day). */
+export interface OverrideRow {
+  barberId: string;
+  date: LocalDate;
+  startMinute: number | null;
+  endMinute: number | null;
+}
+
+/**
+ * Builds each barber's schedule from the stored rows: weekly hours and breaks, and date
+ * overrides grouped by day (a row without a range closes the day; rows with ranges replace
+ * the weekly hours). Time off and busy intervals are left empty for the caller to fill.
+ */
+export function schedulesFromRows(
+  barberIds: Iterable<string>,
+  weekly: readonly WeeklyRow[],
+  overrides: readonly OverrideRow[],
+  keepDate: (date: LocalDate) => boolean = () => true,
+): Map<string, BarberSchedule> {
+  const schedules = new Map<string, BarberSchedule>();
+  for (const id of barberIds) schedules.set(id, { barberId: id, weeklyHours: [], weeklyBreaks: [], overrides: [], timeOff: [], busy: [] });
+  for (const w of weekly) {
+    const schedule = schedules.get(w.barberId);
+    if (schedule) (w.kind === 'work' ? schedule.weeklyHours : schedule.weeklyBreaks).push({ weekday: w.weekday, startMinute: w.startMinute, endMinute: w.endMinute });
+  }
+  const byDay = new Map<string, DateOverride>();
+  for (const o of overrides) {
+    const schedule = schedules.get(o.barberId);
+    if (!schedule || !keepDate(o.date)) continue;
+    const key = `${o.barberId}|${o.date}`;
+    let entry = byDay.get(key);
+    if (!entry) {
+      entry = { date: o.date, ranges: [] };
+      byDay.set(key, entry);
+      schedule.overrides.push(entry);
+    }
+    if (o.startMinute !== null && o.endMinute !== null) entry.ranges.push({ startMinute: o.startMinute, endMinute: o.endMinute });
+  }
+  return schedules;
+}
+
 export interface SlotQuery {
   timezone: string;
   from: LocalDate;

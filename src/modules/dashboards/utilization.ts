@@ -1,4 +1,4 @@
-import { computeSlots, localDayBounds, type BarberSchedule, type LocalDate } from '../availability/slot-engine.js';
+import { computeSlots, localDayBounds, schedulesFromRows, type BarberSchedule, type LocalDate } from '../availability/slot-engine.js';
 import type { UtilizationInputs } from './repository.js';
 
 /**
@@ -28,26 +28,11 @@ export interface ShopUtilization {
 }
 
 export function schedulesOf(inputs: UtilizationInputs, shopId: string): BarberSchedule[] {
-  const schedules = new Map<string, BarberSchedule>();
-  for (const b of inputs.barbers) if (b.shopId === shopId) schedules.set(b.id, { barberId: b.id, weeklyHours: [], weeklyBreaks: [], overrides: [], timeOff: [], busy: [] });
-  for (const w of inputs.weekly) {
-    const schedule = schedules.get(w.barberId);
-    if (schedule) (w.kind === 'work' ? schedule.weeklyHours : schedule.weeklyBreaks).push({ weekday: w.weekday, startMinute: w.startMinute, endMinute: w.endMinute });
-  }
-  const overrideIndex = new Map<string, { date: string; ranges: Array<{ startMinute: number; endMinute: number }> }>();
-  for (const o of inputs.overrides) {
-    const schedule = schedules.get(o.barberId);
-    if (!schedule) continue;
-    const key = `${o.barberId}|${o.date}`;
-    let entry = overrideIndex.get(key);
-    if (!entry) {
-      // A row with no range closes the day; rows with ranges replace the weekly hours.
-      entry = { date: o.date, ranges: [] };
-      overrideIndex.set(key, entry);
-      schedule.overrides.push(entry);
-    }
-    if (o.startMinute !== null && o.endMinute !== null) entry.ranges.push({ startMinute: o.startMinute, endMinute: o.endMinute });
-  }
+  const schedules = schedulesFromRows(
+    inputs.barbers.filter((b) => b.shopId === shopId).map((b) => b.id),
+    inputs.weekly,
+    inputs.overrides,
+  );
   for (const t of inputs.timeOff) schedules.get(t.barberId)?.timeOff.push({ start: t.start, end: t.end });
   return [...schedules.values()];
 }
