@@ -7,7 +7,7 @@ import type { ShopAccess } from '../catalog/shop-access.js';
 import { shopTimeFormatter } from './format.js';
 import type { AgendaContext, AvailabilityRepository } from './repository.js';
 import { MAX_AGENDA_DAYS, type agendaSchema, type utilizationSchema } from './schemas.js';
-import { addDays, dayPlans, localDayBounds, type BarberSchedule, type LocalDate } from './slot-engine.js';
+import { addDays, dayPlans, localDayBounds, schedulesFromRows, type BarberSchedule, type LocalDate } from './slot-engine.js';
 import { computeUtilization, totals, UTILIZATION_BAND, type UtilizationBarber } from './utilization.js';
 
 type AgendaDto = z.infer<typeof agendaSchema>;
@@ -46,17 +46,13 @@ export class ShopAgendaService {
   }
 
   private schedules(context: AgendaContext, to: LocalDate): Map<string, Schedule> {
-    const schedules = new Map<string, Schedule>(context.barbers.map((b) => [b.id, { weeklyHours: [], weeklyBreaks: [], overrides: [] }]));
-    for (const w of context.weekly) {
-      const s = schedules.get(w.barberId);
-      if (s) (w.kind === 'work' ? s.weeklyHours : s.weeklyBreaks).push({ weekday: w.weekday, startMinute: w.startMinute, endMinute: w.endMinute });
-    }
-    for (const o of context.overrides) {
-      const s = schedules.get(o.barberId);
-      if (!s || o.date > to) continue;
-      s.overrides.push({ date: o.date, ranges: o.startMinute !== null && o.endMinute !== null ? [{ startMinute: o.startMinute, endMinute: o.endMinute }] : [] });
-    }
-    return schedules;
+    // Grouped by day like the slot engine's own: an override day with two ranges keeps both.
+    return schedulesFromRows(
+      context.barbers.map((b) => b.id),
+      context.weekly,
+      context.overrides,
+      (date) => date <= to,
+    );
   }
 
   async agenda(principal: Principal, shopId: string, query: { from: LocalDate; to: LocalDate; barberId?: string | undefined }): Promise<AgendaDto> {
