@@ -169,6 +169,8 @@ export class CatalogRepository {
   }
 
   updateService(shopId: string, serviceId: string, values: Updateable<ServicesTable>): Promise<Service | undefined> {
+    // An empty PATCH changes nothing: answer with the service as it is (an UPDATE needs a SET).
+    if (Object.keys(values).length === 0) return this.findService(shopId, serviceId);
     return this.db
       .updateTable('services')
       .set(values)

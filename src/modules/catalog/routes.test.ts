@@ -491,6 +491,15 @@ describe('services', () => {
     expectProblem(await call('PATCH', `${servicesUrl()}/${cut}`, shop.owner, { durationMinutes: 481 }), 400, 'validation_failed');
   });
 
+  it('an empty PATCH of a service changes nothing and answers with the service as it is (found by the fuzz suite: it was a 500)', async () => {
+    const cut = shop.services.cut!.id;
+    const before = json(await call('GET', `/api/v1/shops/${shop.shopId}/services`, shop.owner)) as Array<{ id: string }>;
+    const res = await call('PATCH', `${servicesUrl()}/${cut}`, shop.owner, {});
+    expect(res.statusCode).toBe(200);
+    expect(json(res)).toEqual(before.find((s) => s.id === cut));
+    expectProblem(await call('PATCH', `${servicesUrl()}/00000000-0000-4000-8000-000000000000`, shop.owner, {}), 404);
+  });
+
   it('keeps deposits consistent with the price when either changes', async () => {
     const svc = json(await call('POST', servicesUrl(), shop.owner, { ...validService, name: 'Color', priceCents: 2_000_000, deposit: { kind: 'fixed', value: 500_000 } }));
     const url = `${servicesUrl()}/${svc.id}`;
