@@ -126,6 +126,25 @@ describe('POST /api/v1/bookings', () => {
     expectProblem(await book(customer, { ...body, start: '2026-12-02T16:30:00-03:00' }, { 'idempotency-key': 'k-123' }), 422, 'idempotency_key_reused');
   });
 
+  it('a retry still gets the first answer after the time has passed or the service was retired', async () => {
+    const body = { shopId: shop.shopId, serviceId: shop.services.cut!.id, barberId: shop.barberIds[1], start: '2026-12-02T17:00:00-03:00' };
+    const first = await book(customer, body, { 'idempotency-key': 'k-late-retry' });
+    expect(first.statusCode).toBe(201);
+    const moved = ctx.clock.now();
+    try {
+      ctx.clock.set(new Date('2026-12-02T21:00:00Z'));
+      // Without the key the same request is refused: that time is gone.
+      expectProblem(await book(customer, body), 422, 'start_in_past');
+      const again = await book(customer, body, { 'idempotency-key': 'k-late-retry' });
+      expect(again.statusCode).toBe(201);
+      expect(json(again)).toEqual(json(first));
+      // The key still belongs to that one request.
+      expectProblem(await book(customer, { ...body, note: 'otra' }, { 'idempotency-key': 'k-late-retry' }), 422, 'idempotency_key_reused');
+    } finally {
+      ctx.clock.set(moved);
+    }
+  });
+
   it('concurrent retries with one Idempotency-Key create one booking', async () => {
     const body = { shopId: shop.shopId, serviceId: shop.services.cut!.id, barberId: shop.barberIds[1], start: '2026-12-09T16:00:00-03:00' };
     const results = await Promise.all(Array.from({ length: 20 }, () => book(customer, body, { 'idempotency-key': 'same-key-concurrent' })));

@@ -142,25 +142,40 @@ export class BookingsService {
   async create(principal: Principal, input: CreateBookingInput, options: CreateBookingOptions): Promise<{ status: number; body: unknown }> {
     const key = options.idempotencyKey;
     const requestHash = hashRequest(input);
-    if (key) {
-      const stored = await this.repo.findIdempotencyKey(principal.userId, IDEMPOTENCY_SCOPE, key);
-      if (stored) return this.replay(stored, requestHash);
-    }
+    // A retry whose first attempt committed finds its stored answer when the key is claimed
+    // (or, when the slot is now its own, below), so a first attempt needs no lookup of its own.
+    const storedReplay = async () => {
+      const stored = key ? await this.repo.findIdempotencyKey(principal.userId, IDEMPOTENCY_SCOPE, key) : undefined;
+      return stored ? this.replay(stored, requestHash) : undefined;
+    };
 
     const now = this.clock.now();
     const start = new Date(input.start);
-    const { shop, service } = await this.availability.bookable(input.shopId, input.serviceId);
-    if (start.getTime() <= now.getTime()) throw problems.unprocessable('start_in_past', 'Ese horario ya pasó.');
+    let shop: Bookable['shop'];
+    let service: Bookable['service'];
+    let candidates: Awaited<ReturnType<AvailabilityService['freeBarbersAt']>>;
+    try {
+      ({ shop, service } = await this.availability.bookable(input.shopId, input.serviceId));
+      if (start.getTime() <= now.getTime()) throw problems.unprocessable('start_in_past', 'Ese horario ya pasó.');
+      candidates = await this.availability.freeBarbersAt(shop.id, service.id, start, input.barberId);
+    } catch (error) {
+      // Refused now (the time has passed, the service was retired) but answered before: the
+      // retry gets the first answer, as an idempotent request must.
+      if (error instanceof ProblemError) {
+        const replayed = await storedReplay();
+        if (replayed) return replayed;
+      }
+      throw error;
+    }
 
     // A retry racing its own first attempt finds the slot taken by that attempt: the first
     // attempt's booking and its idempotency record commit together, so look there first.
     const replayOrUnavailable = async () => {
-      const stored = key ? await this.repo.findIdempotencyKey(principal.userId, IDEMPOTENCY_SCOPE, key) : undefined;
-      if (stored) return this.replay(stored, requestHash);
+      const replayed = await storedReplay();
+      if (replayed) return replayed;
       throw await this.slotUnavailable(shop, service, input.barberId, start);
     };
 
-    const candidates = await this.availability.freeBarbersAt(shop.id, service.id, start, input.barberId);
     if (candidates.length === 0) return replayOrUnavailable();
 
     const end = new Date(start.getTime() + service.duration_minutes * 60_000);
@@ -178,7 +193,7 @@ export class BookingsService {
           if (!(await this.repo.claimKeyAndLockAgenda(trx, barber.id, idempotency))) throw new ReplayStoredResponse();
           if (await this.repo.releaseExpiredAndCheckOverlap(trx, barber.id, blockedFrom, blockedTo, now)) return null;
           const created = { status, barberId: barber.id, start: start.toISOString() };
-          const { id } = await this.repo.insertWithEvent(trx, {
+          const view = await this.repo.insertWithEvent(trx, {
             shop_id: shop.id,
             barber_id: barber.id,
             service_id: service.id,
@@ -195,9 +210,8 @@ export class BookingsService {
             // What the seed's BI reports as booking response time: the request up to its insert.
             response_time_ms: Math.max(0, Math.round(options.elapsedMs())),
           }, { type: 'created', actorId: principal.userId, data: created });
-          await this.emitInTransaction(trx, shop.id, id, 'created');
-          const view = await this.repo.findView(id, trx);
-          const dto = this.toDto(view!);
+          await this.emitInTransaction(trx, shop.id, view.id, 'created');
+          const dto = this.toDto(view);
           if (key) await this.repo.completeIdempotencyKey(trx, principal.userId, IDEMPOTENCY_SCOPE, key, 201, dto);
           return dto;
         });
@@ -207,8 +221,8 @@ export class BookingsService {
         }
       } catch (error) {
         if (error instanceof ReplayStoredResponse) {
-          const stored = await this.repo.findIdempotencyKey(principal.userId, IDEMPOTENCY_SCOPE, key!);
-          if (stored) return this.replay(stored, requestHash);
+          const replayed = await storedReplay();
+          if (replayed) return replayed;
           continue;
         }
         if (!isExclusionViolation(error)) throw error;
