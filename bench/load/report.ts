@@ -51,6 +51,44 @@ export interface TargetVerdict {
   note?: string;
 }
 
+/** One kind of request alone, to measure what it costs in CPU. */
+export interface CostStage {
+  kind: 'healthz' | 'search' | 'availability' | 'booking' | 'webhook';
+  connections: number;
+  result: StageResult;
+  cpu: ReturnType<typeof import('./cpu.js').cpuUsage>;
+}
+
+/** Milliseconds of CPU per request of each group (service, PostgreSQL, Redis), from a cost stage. */
+export function costPerRequest(c: CostStage): { service: number; postgres: number; redis: number; total: number; loadGenerator: number } | null {
+  const rate = c.result.total.throughput;
+  if (!c.cpu || rate <= 0) return null;
+  const per = (cores: number) => (cores / rate) * 1000;
+  const service = per(c.cpu.cores.service);
+  const postgres = per(c.cpu.cores.postgres);
+  const redis = per(c.cpu.cores.redis);
+  return { service, postgres, redis, total: service + postgres + redis, loadGenerator: per(c.cpu.cores.loadGenerator) };
+}
+
+/**
+ * What one request of the mix costs on average (the mix's shares weighting each kind's cost),
+ * and so the most the service could answer per second on all of the machine's cores, with
+ * nothing left for the load generator: an upper bound, not a forecast.
+ */
+export function mixCapacity(report: Pick<BenchReport, 'costs' | 'settings' | 'machine'>): { msPerRequest: number; maxRequestsPerSecond: number } | null {
+  const mix = report.settings.mix;
+  const shares = Object.entries(mix).filter(([, w]) => w > 0);
+  const total = shares.reduce((a, [, w]) => a + w, 0);
+  let msPerRequest = 0;
+  for (const [kind, weight] of shares) {
+    const stage = report.costs?.find((c) => c.kind === kind);
+    const cost = stage && costPerRequest(stage);
+    if (!cost) return null;
+    msPerRequest += (weight / total) * cost.total;
+  }
+  return { msPerRequest, maxRequestsPerSecond: (report.machine.cores * 1000) / msPerRequest };
+}
+
 export interface BenchReport {
   version: 1;
   startedAt: string;
@@ -88,6 +126,8 @@ export interface BenchReport {
     backgroundCpuBeforeRun: number;
   };
   stages: StageRecord[];
+  /** Each kind alone at a few connections, for its CPU cost per request. */
+  costs?: CostStage[];
   /** The largest concurrency again, at an offered rate instead of a closed loop. */
   offered?: { connections: number; offeredRate: number; result: StageResult; cpu: ReturnType<typeof import('./cpu.js').cpuUsage> };
   /** barberpro_queue_jobs after the last stage: queue → state → jobs. */
@@ -387,6 +427,53 @@ export function renderMarkdown(report: BenchReport): string {
     const last = [...report.stages].reverse().find((st) => st.requestsPerWorker);
     if (last) out.push(`Requests served per worker since start (how evenly the cluster primary spread connections): ${last.requestsPerWorker!.map(num).join(' / ')}.`);
     out.push('');
+  }
+
+  if (report.costs?.length) {
+    out.push('## What each request costs (one kind at a time)');
+    out.push('');
+    const connections = report.costs[0]!.connections;
+    out.push(
+      `Each kind alone for ${report.costs[0]!.result.durationSeconds} s at ${connections} connections, after the stages above: CPU time of each group over the stage ÷ requests answered. ` +
+        'Background work a request causes (a booking\'s confirmation email, a notification\'s job) counts when it runs within the stage.',
+    );
+    out.push('');
+    const healthz = report.costs.find((c) => c.kind === 'healthz');
+    const healthzCost = healthz && costPerRequest(healthz);
+    out.push(
+      table(
+        ['kind', 'req/s', 'p50 ms', 'p95 ms', 'service CPU ms', 'PostgreSQL CPU ms', 'Redis CPU ms', 'total CPU ms / request', '× /healthz', 'errors'],
+        report.costs.map((c) => {
+          const cost = costPerRequest(c);
+          return [
+            c.kind === 'healthz' ? '`GET /healthz`' : kindLabel(c.kind, report),
+            rps(c.result.total.throughput),
+            ...latencyCells(c.result.total.latencyMs).slice(0, 2),
+            ms(cost?.service),
+            ms(cost?.postgres),
+            ms(cost?.redis),
+            ms(cost?.total),
+            cost && healthzCost ? `${(cost.total / healthzCost.total).toFixed(1)}×` : 'n/a',
+            num(c.result.total.errors),
+          ];
+        }),
+      ),
+    );
+    out.push('');
+    const capacity = mixCapacity(report);
+    const topStage = report.stages.find((st) => st.concurrency === TARGETS.p95AtConcurrency) ?? report.stages[report.stages.length - 1];
+    if (capacity && topStage) {
+      const ceilingTarget = topStage.healthz.total.throughput * TARGETS.throughputVsCeiling;
+      const littleTarget = TARGETS.p95AtConcurrency / (TARGETS.p95Ms / 1000);
+      const budget = (rate: number) => (m.cores * 1000) / rate;
+      out.push(
+        `**What the mix costs.** Weighted by the mix (${Object.entries(s.mix).filter(([, w]) => w > 0).map(([k, w]) => `${k} ${w}`).join(', ')}), one request costs ` +
+          `**${ms(capacity.msPerRequest)} ms** of CPU, so ${m.cores} cores could answer at most **${num(capacity.maxRequestsPerSecond)} req/s** of it even with no load generator on them. ` +
+          `The throughput target at ${topStage.concurrency} connections (${pct(TARGETS.throughputVsCeiling, 0)} of /healthz's ${num(topStage.healthz.total.throughput)} req/s = ${num(ceilingTarget)} req/s) ` +
+          `needs at most ${ms(budget(ceilingTarget))} ms per request; the p95 target in a closed loop of ${TARGETS.p95AtConcurrency} (> ${num(littleTarget)} req/s) needs at most ${ms(budget(littleTarget))} ms.`,
+      );
+      out.push('');
+    }
   }
 
   out.push('## Where the CPU went (share of all cores)');

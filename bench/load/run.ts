@@ -30,8 +30,8 @@ import { freeConnections, prepareRawInsertTable, runNodeInserts, runPgbench, typ
 import { constant, runStage, type StageResult } from './driver.js';
 import { Cleanup, createScratchDatabase, freePort, machineInfo, openRedisNamespace, sleep, which } from './env.js';
 import { cacheDelta, hitRate, queueDepths, requestsPerWorker, routeDelta, scrapeAllWorkers, type ScrapeOutcome } from './prometheus.js';
-import { evaluateTargets, renderMarkdown, type BenchReport, type CacheMeasurement, type StageRecord } from './report.js';
-import { ANY_BARBER_SHARE, CITY_WEIGHTS, parseMix, Scenario, WEBHOOK_LABEL, WEBHOOK_PATH, WEBHOOK_STANDIN_LABEL, WEEK_WEIGHTS } from './scenario.js';
+import { evaluateTargets, renderMarkdown, type BenchReport, type CacheMeasurement, type CostStage, type StageRecord } from './report.js';
+import { ANY_BARBER_SHARE, CITY_WEIGHTS, KINDS, parseMix, Scenario, WEBHOOK_LABEL, WEBHOOK_PATH, WEBHOOK_STANDIN_LABEL, WEEK_WEIGHTS } from './scenario.js';
 import { childPids, getJson, ServiceProcess } from './service.js';
 import { buildSlotPool, insertCustomers, loadCatalog, logIn, migrateAndSeed } from './setup.js';
 
@@ -223,7 +223,7 @@ async function main(): Promise<number> {
   const shops = await loadCatalog(service.url);
   const random = mulberry32(seed);
   // Slots must stay bookable until the last stage: leave out the next (run time + 30 min).
-  const runSeconds = warmupSeconds + 2 + concurrency.length * (2 * durationSeconds + 10) + durationSeconds + 10;
+  const runSeconds = warmupSeconds + 2 + concurrency.length * (2 * durationSeconds + 10) + (KINDS.length + 1) * (Math.min(durationSeconds, 10) + 3) + durationSeconds + 10;
   const pool = await buildSlotPool(service.url, shops, random, (runSeconds + 30 * 60) * 1000);
   log(`${shops.length} shops; booking pool of ${pool.slots.length} non-overlapping slots (${pool.requests} availability requests)`);
 
@@ -301,6 +301,32 @@ async function main(): Promise<number> {
       warnings.push(`The booking pool (${pool.slots.length} slots) ran out during the ${c}-connection stage: it was stopped after ${mixed.durationSeconds} s and later stages were skipped.`);
       break;
     }
+  }
+
+  // What each kind of request costs in CPU (service, PostgreSQL, Redis), one kind at a time,
+  // so the report can say what the mix costs and which throughput these 2 cores could reach.
+  // Background work a kind causes (a booking's confirmation email, a webhook's job) counts
+  // when it runs inside its stage.
+  const costs: CostStage[] = [];
+  const costConnections = 10;
+  const costSeconds = Math.min(durationSeconds, 10);
+  for (const [i, kind] of (['healthz', ...KINDS.filter((k) => mix[k] > 0)] as const).entries()) {
+    if (scenario.poolExhausted) break;
+    await sleep(2_000);
+    service.assertRunning(`before the ${kind} cost stage`);
+    const before = cpuSnapshot();
+    const result = await runStage({
+      url: service.url,
+      connections: costConnections,
+      durationSeconds: costSeconds,
+      next: kind === 'healthz' ? constant('/healthz') : scenario.generator(mulberry32(seed + 31 + i), kind),
+      timeoutSeconds: REQUEST_TIMEOUT_SECONDS,
+    });
+    const cpu = cpuUsage(before, cpuSnapshot(), service.pid);
+    costs.push({ kind, connections: costConnections, result, cpu });
+    const perRequest = (cores: number | undefined) => (cores === undefined || result.total.throughput === 0 ? NaN : (cores / result.total.throughput) * 1000);
+    log(`cost of ${kind}: ${result.total.throughput.toFixed(0)} req/s, CPU per request: service ${perRequest(cpu?.cores.service).toFixed(2)} ms, PostgreSQL ${perRequest(cpu?.cores.postgres).toFixed(2)} ms, Redis ${perRequest(cpu?.cores.redis).toFixed(2)} ms, errors ${result.total.errors}`);
+    if (result.total.errors > 0) warnings.push(`Cost stage ${kind}: ${result.total.errors} errors.`);
   }
 
   // The closed loop answers "how much can it take"; users arrive at a rate. So the largest
@@ -392,6 +418,7 @@ async function main(): Promise<number> {
     },
     jobsAfterRun: jobsAfter ?? null,
     stages,
+    costs,
     ...(offered ? { offered } : {}),
     targets: [],
     allTargetsMet: false,

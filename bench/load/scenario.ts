@@ -108,10 +108,10 @@ export class Scenario {
     for (const [city, shops] of this.cityShops) if (shops.length === 0) throw new Error(`no demo shop in ${city}`);
   }
 
-  /** A request generator for one stage, seeded by `random`. */
-  generator(random: () => number): () => BuiltRequest {
+  /** A request generator for one stage, seeded by `random`; `only` sends just that kind (same pool). */
+  generator(random: () => number, only?: Kind): () => BuiltRequest {
     const { mix, tokens, pool, runId } = this.options;
-    const pickKind = weightedPicker(KINDS, KINDS.map((k) => mix[k]), random);
+    const pickKind = only ? () => only : weightedPicker(KINDS, KINDS.map((k) => mix[k]), random);
     const pickCity = weightedPicker(BENCH_CITIES, BENCH_CITIES.map((c) => CITY_WEIGHTS[c]), random);
     const pickWeek = weightedPicker([0, 1, 2, 3], WEEK_WEIGHTS, random);
     const pickToken = () => tokens[Math.floor(random() * tokens.length)]!;
