@@ -434,7 +434,7 @@ export function renderMarkdown(report: BenchReport): string {
     out.push('');
     const connections = report.costs[0]!.connections;
     out.push(
-      `Each kind alone for ${report.costs[0]!.result.durationSeconds} s at ${connections} connections, after the stages above: CPU time of each group over the stage ÷ requests answered. ` +
+      `Each kind alone for ${report.costs[0]!.result.durationSeconds} s at ${connections} connections, after the warm-up and before the stages above: CPU time of each group over the stage ÷ requests answered. ` +
         'Background work a request causes (a booking\'s confirmation email, a notification\'s job) counts when it runs within the stage.',
     );
     out.push('');
