@@ -9,7 +9,8 @@
  * Options: --workers N (4) · --concurrency 10,50,200 · --duration S (BENCH_DURATION, 15) ·
  * --quick · --tag NAME (results file suffix) · --no-write · --check (exit 3 when a target is missed) ·
  * --wait-quiet S (wait up to S seconds for other processes to leave the CPU before measuring) ·
- * --retry-noisy N (run a stage again, up to N times, when other processes took the CPU during it).
+ * --retry-noisy N (run a stage again, up to N times, when other processes took the CPU during it) ·
+ * --warmup S (seconds of the mix before measuring; 5).
  * Env: DATABASE_URL (server for the scratch database; default postgres://postgres@127.0.0.1:5432/postgres),
  * BENCH_REDIS_URL (redis://127.0.0.1:6379/7), BENCH_MIX ("search=40,availability=40,booking=15,webhook=5"),
  * BENCH_SEED, BENCH_CUSTOMERS (300), BENCH_DB_POOL_MAX (10 per worker), BENCH_SERVICE_NODE_ARGS (node flags
@@ -54,6 +55,7 @@ const { values: args } = parseArgs({
     'wait-quiet': { type: 'string' },
     'retry-noisy': { type: 'string' },
     'offered-rate': { type: 'string' },
+    warmup: { type: 'string' },
   },
   strict: true,
 });
@@ -69,7 +71,7 @@ const quick = args.quick ?? false;
 const workers = positiveInt('--workers', args.workers, 4);
 const durationSeconds = positiveInt('--duration / BENCH_DURATION', args.duration ?? process.env.BENCH_DURATION, quick ? 3 : 15);
 const concurrency = (args.concurrency ?? '10,50,200').split(',').map((c) => positiveInt('--concurrency', c.trim(), 1));
-const warmupSeconds = quick ? 1 : Math.min(5, durationSeconds);
+const warmupSeconds = positiveInt('--warmup', args.warmup, quick ? 1 : Math.min(5, durationSeconds));
 const seed = positiveInt('BENCH_SEED', process.env.BENCH_SEED, 20_260_601);
 const customers = positiveInt('BENCH_CUSTOMERS', process.env.BENCH_CUSTOMERS, quick ? 50 : 300);
 const dbPoolMax = positiveInt('BENCH_DB_POOL_MAX', process.env.BENCH_DB_POOL_MAX, 10);
