@@ -1,4 +1,4 @@
-import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
+import { sql, type Insertable, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { BookingStatus, BookingsTable, DB } from '../../platform/db/schema.js';
 
 type Executor = Kysely<DB> | Transaction<DB>;
@@ -81,18 +81,25 @@ const VIEW_COLUMNS = [
   'b.created_at',
 ] as const;
 
+/**
+ * A booking row (aliased `b`: the table, or the row an INSERT … RETURNING just wrote) with the
+ * names of its shop, barber, service and customer. Kysely cannot type joins over a generic
+ * database, hence the cast to the one shape both callers have.
+ */
+function withNames<D extends DB & { b: DB['bookings'] }>(query: SelectQueryBuilder<D, 'b', object>) {
+  return (query as unknown as SelectQueryBuilder<DB & { b: DB['bookings'] }, 'b', object>)
+    .innerJoin('shops as s', 's.id', 'b.shop_id')
+    .innerJoin('barbers as br', 'br.id', 'b.barber_id')
+    .innerJoin('services as sv', 'sv.id', 'b.service_id')
+    .innerJoin('users as u', 'u.id', 'b.customer_id')
+    .select(VIEW_COLUMNS);
+}
+
 export class BookingsRepository {
   constructor(readonly db: Kysely<DB>) {}
 
   private viewQuery(db: Executor) {
-    return db
-      .selectFrom('bookings as b')
-      .innerJoin('shops as s', 's.id', 'b.shop_id')
-      .innerJoin('barbers as br', 'br.id', 'b.barber_id')
-      .innerJoin('services as sv', 'sv.id', 'b.service_id')
-      .innerJoin('users as u', 'u.id', 'b.customer_id')
-      .select(VIEW_COLUMNS)
-      .select(sql<boolean>`exists (select 1 from reviews r where r.booking_id = b.id)`.as('has_review'));
+    return withNames(db.selectFrom('bookings as b')).select(sql<boolean>`exists (select 1 from reviews r where r.booking_id = b.id)`.as('has_review'));
   }
 
   findView(id: string, db: Executor = this.db): Promise<BookingView | undefined> {
@@ -233,11 +240,7 @@ export class BookingsRepository {
           ),
       )
       .selectFrom('inserted as b')
-      .innerJoin('shops as s', 's.id', 'b.shop_id')
-      .innerJoin('barbers as br', 'br.id', 'b.barber_id')
-      .innerJoin('services as sv', 'sv.id', 'b.service_id')
-      .innerJoin('users as u', 'u.id', 'b.customer_id')
-      .select(VIEW_COLUMNS)
+      .$call(withNames)
       .select(sql<boolean>`false`.as('has_review'))
       .executeTakeFirstOrThrow();
   }
