@@ -20,6 +20,14 @@ describe('customer journey on the demo data', () => {
     expect(await seedDemoData(ctx.database.db)).toEqual({ created: false, shops: 0 });
   });
 
+  it('demo accounts start with the current terms accepted (no re-accept banner) and marketing off', async () => {
+    for (const email of [DEMO_ACCOUNTS.customer, DEMO_ACCOUNTS.provider, DEMO_ACCOUNTS.admin]) {
+      const login = json(await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: DEMO_PASSWORD } }));
+      const me = json(await ctx.app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${login.accessToken}` } }));
+      expect(me.pendingConsents).toEqual([]);
+    }
+  });
+
   it('every demo shop has a valid CUIT and shops exist in the four launch cities', async () => {
     const cities = new Set<string>();
     for (const city of ['Buenos Aires', 'Córdoba', 'Rosario', 'Mendoza']) {

@@ -3,6 +3,7 @@ import type { DB, DepositKind, TaxCondition } from '../platform/db/schema.js';
 import { hashPassword } from '../modules/accounts/passwords.js';
 import { cuitCheckDigit } from '../modules/catalog/cuit.js';
 import { slugify } from '../modules/catalog/service.js';
+import { signUpConsents } from '../modules/privacy/legal-texts.js';
 
 /**
  * Demo data for the embedded default: shops in the four launch cities, with barbers,
@@ -196,8 +197,13 @@ export async function seedDemoData(db: Kysely<DB>): Promise<{ created: boolean; 
   const passwordHash = await hashPassword(DEMO_PASSWORD);
 
   await db.transaction().execute(async (trx) => {
-    const insertUser = (email: string, fullName: string, role: 'customer' | 'provider' | 'admin', phone: string | null = null) =>
-      trx.insertInto('users').values({ email, password_hash: passwordHash, full_name: fullName, role, phone }).returning('id').executeTakeFirstOrThrow();
+    // Demo accounts accepted the current terms and privacy notice as at sign-up (no marketing),
+    // so trying the demo does not start with the "accept the new terms" banner.
+    const insertUser = async (email: string, fullName: string, role: 'customer' | 'provider' | 'admin', phone: string | null = null) => {
+      const user = await trx.insertInto('users').values({ email, password_hash: passwordHash, full_name: fullName, role, phone }).returning('id').executeTakeFirstOrThrow();
+      await trx.insertInto('consents').values(signUpConsents(user.id, new Date(), false)).execute();
+      return user;
+    };
 
     await insertUser(DEMO_ACCOUNTS.admin, 'Operaciones BarberPro', 'admin');
     await insertUser(DEMO_ACCOUNTS.customer, 'Lucía Fernández', 'customer', '+54 9 11 5555-0101');

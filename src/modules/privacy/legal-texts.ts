@@ -111,3 +111,17 @@ function current(documents: readonly LegalDocument[], today: string): LegalDocum
 export function currentLegalDocuments(today: string): { terms: LegalDocument; privacyNotice: LegalDocument } {
   return { terms: current(TERMS, today), privacyNotice: current(PRIVACY_NOTICES, today) };
 }
+
+/**
+ * What accepting at sign-up records: the terms and privacy notice in force that Argentine day,
+ * and the marketing choice (asked separately, never pre-ticked).
+ */
+export function signUpConsents(userId: string, now: Date, marketingOptIn: boolean) {
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Argentina/Buenos_Aires' }).format(now);
+  const { terms, privacyNotice } = currentLegalDocuments(today);
+  return [
+    { user_id: userId, document: 'terms' as const, version: terms.version, granted: true, source: 'sign_up' as const, recorded_at: now },
+    { user_id: userId, document: 'privacy_notice' as const, version: privacyNotice.version, granted: true, source: 'sign_up' as const, recorded_at: now },
+    { user_id: userId, document: 'marketing' as const, version: privacyNotice.version, granted: marketingOptIn, source: 'sign_up' as const, recorded_at: now },
+  ];
+}

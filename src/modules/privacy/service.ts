@@ -10,7 +10,7 @@ import type { AccountsRepository, ProfileChange } from '../accounts/repository.j
 import type { AccountConsents, PendingConsent } from '../accounts/service.js';
 import { AR_ZONE, HolidayTableExhausted, deadlineState, dueDate } from './deadlines.js';
 import { AR_HOLIDAY_YEARS, businessDayHolidays, type HolidayCalendar } from './holidays-ar.js';
-import { LEGAL_NOTICE_25326, PRIVACY_NOTICES, TERMS, currentLegalDocuments, type LegalDocument } from './legal-texts.js';
+import { LEGAL_NOTICE_25326, PRIVACY_NOTICES, TERMS, currentLegalDocuments, signUpConsents, type LegalDocument } from './legal-texts.js';
 import type { PrivacyRepository, PrivacyRequestRow, RequestFilter } from './repository.js';
 import type { AdminPrivacyRequestDto, ConsentsDto, DataExport, PrivacyRequestDto, PrivacySummary, PublicRequestInput, RectificationInput } from './schemas.js';
 
@@ -365,13 +365,7 @@ export class PrivacyService implements AccountConsents {
   }
 
   async recordSignUp(trx: Transaction<DB>, userId: string, choices: { marketingOptIn: boolean }): Promise<void> {
-    const now = this.clock.now();
-    const { terms, privacyNotice } = currentLegalDocuments(arDay(now));
-    await this.repo.insertConsents(trx, [
-      { user_id: userId, document: 'terms', version: terms.version, granted: true, source: 'sign_up', recorded_at: now },
-      { user_id: userId, document: 'privacy_notice', version: privacyNotice.version, granted: true, source: 'sign_up', recorded_at: now },
-      { user_id: userId, document: 'marketing', version: privacyNotice.version, granted: choices.marketingOptIn, source: 'sign_up', recorded_at: now },
-    ]);
+    await this.repo.insertConsents(trx, signUpConsents(userId, this.clock.now(), choices.marketingOptIn));
   }
 
   async pending(userId: string): Promise<PendingConsent[]> {
