@@ -174,9 +174,13 @@ describe('dueDate: rectification and deletion within 5 business days', () => {
     );
   });
 
-  it('takes 13¼ days at most, found by walking every quarter hour of the table', () => {
+  // The deadline only changes when the request crosses an Argentine midnight or 18:00 (the
+  // business day's close), both on the hour; between those it is fixed while the request time
+  // grows, so the span is longest at an hour's start and walking every hour finds the maximum.
+  // (Every quarter hour gave the same answer in four times the time: 35 s on a 2-core machine.)
+  it('takes 13¼ days at most, found by walking every hour of the table', () => {
     let longest = { span: 0, at: 0 };
-    for (let ms = ar('2025-01-01T00:00').getTime(); ms < ar('2027-12-15T00:00').getTime(); ms += 15 * 60_000) {
+    for (let ms = ar('2025-01-01T00:00').getTime(); ms < ar('2027-12-15T00:00').getTime(); ms += 3_600_000) {
       const span = dueDate('rectification', new Date(ms), calendar).getTime() - ms;
       if (span > longest.span) longest = { span, at: ms };
     }
