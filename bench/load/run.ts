@@ -31,7 +31,7 @@ import { freeConnections, prepareRawInsertTable, runNodeInserts, runPgbench, typ
 import { constant, runStage, type StageResult } from './driver.js';
 import { Cleanup, createScratchDatabase, freePort, machineInfo, openRedisNamespace, sleep, which } from './env.js';
 import { cacheDelta, hitRate, queueDepths, requestsPerWorker, routeDelta, scrapeAllWorkers, type ScrapeOutcome } from './prometheus.js';
-import { evaluateTargets, renderMarkdown, type BenchReport, type CacheMeasurement, type CostStage, type StageRecord } from './report.js';
+import { costPerRequest, evaluateTargets, renderMarkdown, type BenchReport, type CacheMeasurement, type CostStage, type StageRecord } from './report.js';
 import { ANY_BARBER_SHARE, CITY_WEIGHTS, KINDS, parseMix, Scenario, WEBHOOK_LABEL, WEBHOOK_PATH, WEBHOOK_STANDIN_LABEL, WEEK_WEIGHTS } from './scenario.js';
 import { childPids, getJson, ServiceProcess } from './service.js';
 import { buildSlotPool, insertCustomers, loadCatalog, logIn, migrateAndSeed } from './setup.js';
@@ -264,8 +264,8 @@ async function main(): Promise<number> {
     });
     const cpu = cpuUsage(before, cpuSnapshot(), service.pid);
     costs.push({ kind, connections: costConnections, result, cpu });
-    const perRequest = (cores: number | undefined) => (cores === undefined || result.total.throughput === 0 ? NaN : (cores / result.total.throughput) * 1000);
-    log(`cost of ${kind}: ${result.total.throughput.toFixed(0)} req/s, CPU per request: service ${perRequest(cpu?.cores.service).toFixed(2)} ms, PostgreSQL ${perRequest(cpu?.cores.postgres).toFixed(2)} ms, Redis ${perRequest(cpu?.cores.redis).toFixed(2)} ms, errors ${result.total.errors}`);
+    const cost = costPerRequest(costs[costs.length - 1]!);
+    log(`cost of ${kind}: ${result.total.throughput.toFixed(0)} req/s, CPU per request: ${cost ? `service ${cost.service.toFixed(2)} ms, PostgreSQL ${cost.postgres.toFixed(2)} ms, Redis ${cost.redis.toFixed(2)} ms` : 'n/a'}, errors ${result.total.errors}`);
     if (result.total.errors > 0) warnings.push(`Cost stage ${kind}: ${result.total.errors} errors.`);
   }
 
