@@ -273,7 +273,8 @@ export function renderMarkdown(report: BenchReport): string {
     out.push('');
     out.push(
       `The same mix from ${o.connections} connections, but sent at ${num(o.offeredRate)} req/s in all (autocannon \`overallRate\`; by default half of what the closed loop ` +
-        `achieved at ${o.connections}), as users arrive rather than as fast as answers come back. Latency is then service time plus what queueing that rate causes.`,
+        `achieved at ${o.connections}) instead of as fast as answers come back. autocannon paces it per second: each connection sends its share of the second back to back, ` +
+        'then waits for the next second, so requests arrive in bursts and these latencies are an upper bound for users arriving evenly at this rate.',
     );
     out.push('');
     out.push(
