@@ -382,6 +382,10 @@ export class AvailabilityService {
 
   /** Up to `limit` free slots nearest to `around`, searching forward a week from its day. */
   async alternatives(shopId: string, serviceId: string, barberId: string | undefined, around: Date, limit = 5, excludeBookingId?: string): Promise<AvailableSlot[]> {
+    // Asked because a booking just lost `around`: the one that took it may have committed a
+    // moment ago, before its own cache refresh ran. Reload that day first, so no alternative
+    // overlaps the booking that won.
+    await this.agendaChanged(shopId, [around]);
     const { context } = await this.inputs(shopId, around.getTime(), around.getTime() + 1);
     const fromDay = localDateOf(Math.max(around.getTime(), this.clock.now().getTime()), context.timezone);
     const result = await this.availability({ shopId, serviceId, from: fromDay, to: addDays(fromDay, 7), barberId, excludeBookingId });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createShopFixture, type ShopFixture } from '../../../test/fixtures.js';
-import { createTestContext, json, type TestContext, type TestUser } from '../../../test/helpers.js';
+import { createTestContext, expectProblem, json, type TestContext, type TestUser } from '../../../test/helpers.js';
 
 /**
  * Double booking under races (Cal.com #5820, Easy!Appointments #31) must be impossible:
@@ -72,6 +72,30 @@ describe(`50 concurrent bookings of one slot (${process.env.DATABASE_URL ? 'real
     );
     expect(responses.filter((r) => r.statusCode === 201)).toHaveLength(1);
     expect(responses.filter((r) => r.statusCode === 409)).toHaveLength(49);
+  });
+
+  it('the alternatives offered to the loser never overlap the booking that won, even before its cache refresh ran', async () => {
+    const start = '2026-12-09T10:00:00-03:00';
+    const serviceId = shop.services.cut!.id;
+    // The day's agenda is cached; then a booking commits whose own refresh has not run yet
+    // (written straight into the table, so nothing refreshes the cache at all).
+    const before = await ctx.app.inject({ url: `/api/v1/shops/${shop.shopId}/availability?serviceId=${serviceId}&barberId=${shop.barberIds[0]}&from=2026-12-09&to=2026-12-09` });
+    expect(json(before).slots.map((s: { start: string }) => s.start)).toContain(start);
+    const won = { starts_at: new Date(start), ends_at: new Date('2026-12-09T13:30:00Z'), blocked_to: new Date('2026-12-09T13:40:00Z') };
+    await ctx.database.db
+      .insertInto('bookings')
+      .values({ shop_id: shop.shopId, barber_id: shop.barberIds[0]!, service_id: serviceId, customer_id: customers[0]!.id, status: 'confirmed', ...won, blocked_from: won.starts_at, price_cents: 1_000_000 })
+      .execute();
+
+    const lost = await ctx.app.inject({ method: 'POST', url: '/api/v1/bookings', headers: customers[1]!.auth, payload: { shopId: shop.shopId, serviceId, barberId: shop.barberIds[0], start } });
+    const problem = expectProblem(lost, 409, 'slot_unavailable');
+    expect(problem.alternatives.length).toBeGreaterThan(0);
+    for (const alternative of problem.alternatives as Array<{ start: string; end: string }>) {
+      // Each alternative blocks its time plus the 10-minute buffer after it.
+      const from = new Date(alternative.start).getTime();
+      const to = new Date(alternative.end).getTime() + 10 * 60_000;
+      expect(from < won.blocked_to.getTime() && to > won.starts_at.getTime(), `${alternative.start} overlaps the booking that won`).toBe(false);
+    }
   });
 
   it('the exclusion constraint itself refuses an overlapping insert that skips the application', async () => {
