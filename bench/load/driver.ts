@@ -24,8 +24,6 @@ export interface StageOptions {
   durationSeconds: number;
   next: () => BuiltRequest;
   timeoutSeconds?: number;
-  /** Offered requests per second over all connections; unset = closed loop (as fast as answers come). */
-  overallRate?: number;
 }
 
 export interface LatencySummary {
@@ -71,7 +69,7 @@ export interface StageResult {
   autocannon: { completed: number; non2xx: number; errors: number; timeouts: number; p50: number; p99: number };
 }
 
-interface Tally {
+export interface Tally {
   sent: number;
   responses: number;
   ok: number;
@@ -83,7 +81,7 @@ interface Tally {
   errorSamples: Set<string>;
 }
 
-const newTally = (): Tally => ({ sent: 0, responses: 0, ok: 0, non2xx: 0, timeouts: 0, socketErrors: 0, statusCodes: {}, latencies: [], errorSamples: new Set() });
+export const newTally = (): Tally => ({ sent: 0, responses: 0, ok: 0, non2xx: 0, timeouts: 0, socketErrors: 0, statusCodes: {}, latencies: [], errorSamples: new Set() });
 
 interface ConnectionState {
   /** The request written last (the one a response or socket error belongs to). */
@@ -106,7 +104,7 @@ export function summarizeLatency(samples: number[]): LatencySummary | null {
   };
 }
 
-function finish(t: Tally, seconds: number): KindResult {
+export function finish(t: Tally, seconds: number): KindResult {
   const errors = t.non2xx + t.timeouts + t.socketErrors;
   const attempts = t.responses + t.timeouts + t.socketErrors;
   return {
@@ -169,7 +167,6 @@ export function runStage(options: StageOptions): Promise<StageResult> {
         connections: options.connections,
         duration: options.durationSeconds,
         timeout: options.timeoutSeconds ?? 10,
-        ...(options.overallRate ? { overallRate: options.overallRate } : {}),
         requests: [
           {
             setupRequest: (request: RequestParams, context: Record<string, unknown>) => {

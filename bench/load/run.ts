@@ -10,7 +10,8 @@
  * --quick · --tag NAME (results file suffix) · --no-write · --check (exit 3 when a target is missed) ·
  * --wait-quiet S (wait up to S seconds for other processes to leave the CPU before measuring) ·
  * --retry-noisy N (run a stage again, up to N times, when other processes took the CPU during it) ·
- * --warmup S (seconds of the mix before measuring; 5).
+ * --warmup S (seconds of the mix before measuring; 5) · --offered-rate A,B,… (open-loop rates at the largest
+ * concurrency, req/s; default 25/50/75 % of its closed-loop throughput).
  * Env: DATABASE_URL (server for the scratch database; default postgres://postgres@127.0.0.1:5432/postgres),
  * BENCH_REDIS_URL (redis://127.0.0.1:6379/7), BENCH_MIX ("search=40,availability=40,booking=15,webhook=5"),
  * BENCH_SEED, BENCH_CUSTOMERS (300), BENCH_DB_POOL_MAX (10 per worker), BENCH_SERVICE_NODE_ARGS (node flags
@@ -29,9 +30,10 @@ import { mulberry32 } from '../slot-engine.js';
 import { cpuSnapshot, cpuUsage } from './cpu.js';
 import { freeConnections, prepareRawInsertTable, runNodeInserts, runPgbench, type DbCeilingResult } from './db-ceiling.js';
 import { constant, runStage, type StageResult } from './driver.js';
+import { runOpenLoopStage } from './open-loop.js';
 import { Cleanup, createScratchDatabase, freePort, machineInfo, openRedisNamespace, sleep, which } from './env.js';
 import { cacheDelta, hitRate, queueDepths, requestsPerWorker, routeDelta, scrapeAllWorkers, type ScrapeOutcome } from './prometheus.js';
-import { costPerRequest, evaluateTargets, renderMarkdown, type BenchReport, type CacheMeasurement, type CostStage, type StageRecord } from './report.js';
+import { costPerRequest, evaluateTargets, renderMarkdown, type BenchReport, type CacheMeasurement, type CostStage, type OpenLoopStage, type StageRecord } from './report.js';
 import { ANY_BARBER_SHARE, CITY_WEIGHTS, KINDS, parseMix, Scenario, WEBHOOK_LABEL, WEBHOOK_PATH, WEBHOOK_STANDIN_LABEL, WEEK_WEIGHTS } from './scenario.js';
 import { childPids, getJson, ServiceProcess } from './service.js';
 import { buildSlotPool, insertCustomers, loadCatalog, logIn, migrateAndSeed } from './setup.js';
@@ -42,6 +44,10 @@ const READ_MIX_CACHES = ['search', 'availability'] as const;
 const RATE_LIMIT = 1_000_000_000;
 const ACCESS_TOKEN_TTL_SECONDS = 3_600;
 const REQUEST_TIMEOUT_SECONDS = 10;
+/** Open-loop rates as shares of the largest concurrency's closed-loop throughput. */
+const OPEN_LOOP_SHARES = [0.25, 0.5, 0.75];
+/** Generator lateness (p99) beyond which an open-loop stage's offered rate is not trustworthy. */
+const OPEN_LOOP_MAX_LAG_MS = 20;
 
 const { values: args } = parseArgs({
   options: {
@@ -81,7 +87,8 @@ const redisUrl = process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379/7';
 const waitQuietSeconds = args['wait-quiet'] === undefined ? 0 : positiveInt('--wait-quiet', args['wait-quiet'], 0);
 const retryNoisy = args['retry-noisy'] === undefined ? 0 : positiveInt('--retry-noisy', args['retry-noisy'], 0);
 const tag = args.tag ?? (quick ? 'quick' : undefined);
-const autocannonVersion = (JSON.parse(readFileSync(path.join(ROOT, 'node_modules/autocannon/package.json'), 'utf8')) as { version: string }).version;
+const packageVersion = (name: string) => (JSON.parse(readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+const autocannonVersion = packageVersion('autocannon');
 
 const log = (message: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
 const warnings: string[] = [];
@@ -225,7 +232,7 @@ async function main(): Promise<number> {
   const shops = await loadCatalog(service.url);
   const random = mulberry32(seed);
   // Slots must stay bookable until the last stage: leave out the next (run time + 30 min).
-  const runSeconds = warmupSeconds + 2 + concurrency.length * (2 * durationSeconds + 10) + (KINDS.length + 1) * (Math.min(durationSeconds, 10) + 3) + durationSeconds + 10;
+  const runSeconds = warmupSeconds + 2 + concurrency.length * (2 * durationSeconds + 10) + (KINDS.length + 1) * (Math.min(durationSeconds, 10) + 3) + OPEN_LOOP_SHARES.length * (durationSeconds + 12);
   const pool = await buildSlotPool(service.url, shops, random, (runSeconds + 30 * 60) * 1000);
   log(`${shops.length} shops; booking pool of ${pool.slots.length} non-overlapping slots (${pool.requests} availability requests)`);
 
@@ -337,25 +344,40 @@ async function main(): Promise<number> {
     }
   }
 
-  // The closed loop answers "how much can it take"; users arrive at a rate. So the largest
-  // concurrency also runs at an offered rate (by default half of what its closed loop
-  // achieved): the same connections, each waiting between requests as real clients do.
-  let offered: BenchReport['offered'];
+  // The closed loop answers "how much can it take"; users arrive at a rate whether or not
+  // others are waiting. So the largest concurrency runs again open-loop (see open-loop.ts) at
+  // a quarter, half and three quarters of what its closed loop achieved (or --offered-rate).
+  const openLoop: OpenLoopStage[] = [];
   const top = stages.find((st) => st.concurrency === Math.max(...concurrency));
   if (top && !top.mixed.stoppedEarly) {
-    const rate = args['offered-rate'] ? positiveInt('--offered-rate', args['offered-rate'], 1) : Math.max(1, Math.round(top.mixed.total.throughput / 2));
-    await sleep(1_000);
-    const before = cpuSnapshot();
-    const result = await runStage({
-      url: service.url,
-      connections: top.concurrency,
-      durationSeconds,
-      overallRate: rate,
-      next: scenario.generator(mulberry32(seed + 7_777)),
-      timeoutSeconds: REQUEST_TIMEOUT_SECONDS,
-    });
-    offered = { connections: top.concurrency, offeredRate: rate, result, cpu: cpuUsage(before, cpuSnapshot(), service.pid) };
-    log(describeStage(`mixed @${top.concurrency} offered ${rate} req/s`, result));
+    const closedLoop = top.mixed.total.throughput;
+    const rates = args['offered-rate']
+      ? args['offered-rate'].split(',').map((r) => positiveInt('--offered-rate', r.trim(), 1))
+      : OPEN_LOOP_SHARES.map((share) => Math.max(1, Math.round(closedLoop * share)));
+    for (const [i, rate] of rates.entries()) {
+      if (scenario.poolExhausted) break;
+      await sleep(1_000);
+      service.assertRunning(`before the open-loop stage at ${rate} req/s`);
+      const before = cpuSnapshot();
+      const result = await runOpenLoopStage({
+        url: service.url,
+        connections: top.concurrency,
+        rate,
+        durationSeconds,
+        next: scenario.generator(mulberry32(seed + 7_777 + i)),
+        random: mulberry32(seed + 9_999 + i),
+        timeoutSeconds: REQUEST_TIMEOUT_SECONDS,
+      });
+      openLoop.push({ connections: top.concurrency, offeredRate: rate, closedLoopThroughput: closedLoop, result, cpu: cpuUsage(before, cpuSnapshot(), service.pid) });
+      const lag = result.schedulerLagMs;
+      log(
+        `open loop @${top.concurrency} offered ${rate} req/s: ${result.total.throughput.toFixed(0)} req/s answered, p50 ${result.total.latencyMs?.p50.toFixed(1)} ms, ` +
+          `p95 ${result.total.latencyMs?.p95.toFixed(1)} ms, errors ${result.total.errors}, most outstanding ${result.maxOutstanding}, generator lag p99 ${lag?.p99.toFixed(1)} ms`,
+      );
+      if (result.stoppedEarly) warnings.push(`The booking pool ran out during the open-loop stage at ${rate} req/s.`);
+      if (lag && lag.p99 > OPEN_LOOP_MAX_LAG_MS)
+        warnings.push(`Open loop at ${rate} req/s: the load generator handed 1 % of arrivals to the pool more than ${lag.p99.toFixed(0)} ms late (its CPU was starved), so it offered less than scheduled.`);
+    }
   }
 
   // Background work the run left behind (e.g. retried jobs), as the service reports it.
@@ -405,6 +427,7 @@ async function main(): Promise<number> {
       redisUrl,
       scratchDatabase: scratch.name,
       requestTimeoutSeconds: REQUEST_TIMEOUT_SECONDS,
+      openLoopGenerator: `undici ${packageVersion('undici')} Pool, seeded Poisson arrivals, latency from each scheduled arrival`,
       scenario: {
         search: 'GET /api/v1/shops?city=<city>&page=1',
         cityWeights: CITY_WEIGHTS,
@@ -427,7 +450,7 @@ async function main(): Promise<number> {
     jobsAfterRun: jobsAfter ?? null,
     stages,
     costs,
-    ...(offered ? { offered } : {}),
+    openLoop,
     targets: [],
     allTargetsMet: false,
     service: { exit: serviceExit, log: serviceLog },
