@@ -326,4 +326,41 @@ describe.skipIf(!e2eAvailable())('customer web app on a phone', { timeout: 60_00
     await screenshot(visitor, 'customer-18-shop-review');
     await visitorContext.close();
   });
+
+  it('back from MercadoPago, a payment whose notification does not come stops spinning after a minute and says not to pay again', async () => {
+    // A hold the demo customer never pays (arranged through the API): the page waits for a
+    // notification that never lands. The browser's clock is fake, so the minute passes at once.
+    const { accessToken } = await apiCall<{ accessToken: string }>('POST', '/api/v1/auth/login', undefined, { email: DEMO.customer, password: DEMO.password });
+    const shop = await apiCall<{ services: Array<{ id: string; name: string }> }>('GET', `/api/v1/shops/${shopId}`);
+    const haircut = shop.services.find((s) => s.name === HAIRCUT)!;
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Argentina/Cordoba' }).format(new Date());
+    const inAWeek = new Date(Date.parse(`${today}T12:00:00Z`) + 7 * 86_400_000).toISOString().slice(0, 10);
+    const { slots } = await apiCall<{ slots: Array<{ start: string; barberId: string }> }>('GET', `/api/v1/shops/${shopId}/availability?serviceId=${haircut.id}&from=${today}&to=${inAWeek}`);
+    const slot = slots[slots.length - 1]!; // the week's last: far from the slots the other tests take
+    const hold = await apiCall<{ id: string; status: string }>('POST', '/api/v1/bookings', accessToken, { shopId, serviceId: haircut.id, barberId: slot.barberId, start: slot.start });
+    expect(hold.status).toBe('pending');
+
+    const context = await phoneContext(browser, stack.baseUrl);
+    const page = await context.newPage();
+    await signIn(page, DEMO.customer);
+    await page.clock.install();
+    await page.goto(`/reservas/${hold.id}?pago=aprobado`);
+    await page.getByRole('heading', { name: 'Estamos confirmando tu pago' }).waitFor();
+    expect(await page.locator('.spinner').count()).toBe(1);
+
+    await page.clock.fastForward('01:01');
+    await page.getByRole('heading', { name: 'Tu pago todavía no se acreditó' }).waitFor();
+    const status = await page.getByRole('status').textContent();
+    expect(status).toContain('No vuelvas a pagar');
+    expect(status).toMatch(/Te guardamos el horario hasta las \d\d:\d\d h/);
+    expect(await page.locator('.spinner').count()).toBe(0);
+    await screenshot(page, 'customer-19-payment-not-yet-credited');
+
+    // Asking again reads the booking again; it is still a hold.
+    const read = page.waitForResponse((r) => r.url().endsWith(`/api/v1/bookings/${hold.id}`) && r.request().method() === 'GET');
+    await page.getByRole('button', { name: 'Consultar de nuevo' }).click();
+    expect((await read).status()).toBe(200);
+    await page.getByRole('heading', { name: 'Tu pago todavía no se acreditó' }).waitFor();
+    await context.close();
+  });
 });

@@ -3,13 +3,19 @@ import { useEffect, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { api } from '../api/client';
 import { ErrorState, Loading, errorMessage } from '../ui/components';
-import { formatCentavos, formatDateTime } from '../ui/format';
+import { formatCentavos, formatDateTime, formatTime } from '../ui/format';
 import { STATUS_LABELS, downloadFile, type Booking } from './shared';
 
 /** How often a booking waiting for MercadoPago's notification is read again. */
 const PAYMENT_POLL_MS = 1_500;
 /** How often an unpaid hold is read again otherwise (the shop may confirm it, or it expires). */
 const HOLD_POLL_MS = 15_000;
+/**
+ * MercadoPago's notification usually lands within seconds. After this long the page stops the
+ * spinner and the fast polling and says what happens next, instead of spinning forever (the
+ * server's reconciliation still picks the payment up if the notification never comes).
+ */
+const PAYMENT_WAIT_MS = 60_000;
 
 export function useBooking(id: string | undefined, awaitingPayment = false) {
   return useQuery({
@@ -24,20 +30,60 @@ export function useBooking(id: string | undefined, awaitingPayment = false) {
 export function BookingPage() {
   const { id } = useParams();
   const [params] = useSearchParams();
-  const booking = useBooking(id, params.get('pago') === 'aprobado' || params.get('pago') === 'pendiente');
+  const backFromCheckout = params.get('pago') === 'aprobado' || params.get('pago') === 'pendiente';
+  const [waitedTooLong, setWaitedTooLong] = useState(false);
+  useEffect(() => {
+    setWaitedTooLong(false);
+    if (!backFromCheckout) return;
+    const timer = setTimeout(() => setWaitedTooLong(true), PAYMENT_WAIT_MS);
+    return () => clearTimeout(timer);
+  }, [backFromCheckout, id]);
+  const booking = useBooking(id, backFromCheckout && !waitedTooLong);
   if (booking.isPending) return <Loading label="Cargando tu turno…" />;
   if (booking.isError) return <ErrorState error={booking.error} onRetry={() => void booking.refetch()} />;
-  return <BookingStatus booking={booking.data} onExpired={() => void booking.refetch()} />;
+  return (
+    <BookingStatus
+      booking={booking.data}
+      onExpired={() => void booking.refetch()}
+      waitedTooLong={waitedTooLong}
+      refreshing={booking.isFetching}
+      onRefresh={() => void booking.refetch()}
+    />
+  );
 }
 
-function BookingStatus({ booking, onExpired }: { booking: Booking; onExpired(): void }) {
+function BookingStatus({
+  booking,
+  onExpired,
+  waitedTooLong,
+  refreshing,
+  onRefresh,
+}: {
+  booking: Booking;
+  onExpired(): void;
+  waitedTooLong: boolean;
+  refreshing: boolean;
+  onRefresh(): void;
+}) {
   const [params] = useSearchParams();
   const payment = params.get('pago');
 
   return (
     <div className="customer narrow">
       {booking.status === 'pending' ? (
-        payment === 'aprobado' || payment === 'pendiente' ? (
+        (payment === 'aprobado' || payment === 'pendiente') && waitedTooLong ? (
+          <div className="card" role="status" aria-live="polite">
+            <h1>Tu pago todavía no se acreditó</h1>
+            <p>
+              {payment === 'aprobado' ? 'Mercado Pago aprobó el pago, pero su aviso todavía no nos llegó.' : 'Mercado Pago sigue procesando el pago.'} No vuelvas a
+              pagar: en cuanto se acredite confirmamos tu turno y te avisamos por email.
+            </p>
+            {booking.holdExpiresAt ? <p>Te guardamos el horario hasta las {formatTime(booking.holdExpiresAt, booking.timezone)} h.</p> : null}
+            <button type="button" className="button secondary" disabled={refreshing} onClick={onRefresh}>
+              {refreshing ? 'Consultando…' : 'Consultar de nuevo'}
+            </button>
+          </div>
+        ) : payment === 'aprobado' || payment === 'pendiente' ? (
           <div className="card" role="status" aria-live="polite">
             <h1>Estamos confirmando tu pago</h1>
             <p>
