@@ -8,6 +8,7 @@ import type { KindResult, LatencySummary, StageResult } from './driver.js';
 import type { MachineInfo } from './env.js';
 import type { OpenLoopResult } from './open-loop.js';
 import type { HitRate } from './prometheus.js';
+import type { NotificationCounts } from './scenario.js';
 import type { ServiceExit, ServiceLogSummary } from './service.js';
 
 export const TARGETS = {
@@ -42,6 +43,8 @@ export interface StageRecord {
   requestsPerWorker?: number[];
   cpu: { healthz?: CpuUsage | undefined; mixed?: CpuUsage | undefined };
   database?: DbCeilingResult;
+  /** Webhook notifications sent in the mixed stage, and how many were their payment's first. */
+  notifications?: NotificationCounts;
 }
 
 export interface TargetVerdict {
@@ -58,6 +61,7 @@ export interface CostStage {
   connections: number;
   result: StageResult;
   cpu: ReturnType<typeof import('./cpu.js').cpuUsage>;
+  notifications?: NotificationCounts;
 }
 
 /** The mix again at the largest concurrency, open-loop at one offered rate. */
@@ -68,6 +72,7 @@ export interface OpenLoopStage {
   closedLoopThroughput: number;
   result: OpenLoopResult;
   cpu: ReturnType<typeof import('./cpu.js').cpuUsage>;
+  notifications?: NotificationCounts;
 }
 
 /** Milliseconds of CPU per request of each group (service, PostgreSQL, Redis), from a cost stage. */
@@ -114,6 +119,8 @@ export interface BenchReport {
     webhookRoute: boolean;
     webhookShare: string;
     mercadopagoBaseUrl: string;
+    /** Deposits booked and paid in the sandbox at setup, for the webhook share. */
+    paidDeposits?: number;
     seed: number;
     customers: number;
     databasePoolMaxPerWorker: number;
@@ -205,6 +212,10 @@ export function evaluateTargets(report: Pick<BenchReport, 'stages' | 'settings' 
   if (report.settings.workers !== TARGETS.workers)
     for (const v of verdicts) v.note = [v.note, `measured with ${report.settings.workers} worker(s); the targets are for ${TARGETS.workers}`].filter(Boolean).join('; ');
   return verdicts;
+}
+
+function notificationText(n: NotificationCounts): string {
+  return `${num(n.sent)} (${num(n.first)} first)`;
 }
 
 function openLoopAtTarget(report: Pick<BenchReport, 'openLoop'>): OpenLoopStage[] {
@@ -338,6 +349,15 @@ export function renderMarkdown(report: BenchReport): string {
       .join(', ')}. *${s.webhookShare}.`,
   );
   out.push('');
+  const notified = [
+    ...report.stages.filter((st) => st.notifications?.sent).map((st) => `${st.concurrency} connections ${notificationText(st.notifications!)}`),
+    ...(report.openLoop ?? []).filter((o) => o.notifications?.sent).map((o) => `open loop at ${num(o.offeredRate)} req/s ${notificationText(o.notifications!)}`),
+    ...(report.costs ?? []).filter((c) => c.notifications?.sent).map((c) => `webhook cost stage ${notificationText(c.notifications!)}`),
+  ];
+  if (notified.length && s.paidDeposits) {
+    out.push(`Webhook notifications for the ${num(s.paidDeposits)} deposits paid at setup (a payment's first notification applies it; later ones are repeats): ${notified.join(' · ')}.`);
+    out.push('');
+  }
   out.push(
     table(
       ['connections', 'req/s', '% of /healthz req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'p50 / p95 / p99 ÷ /healthz', `p95 < ${TARGETS.p95Ms} ms`, 'errors', 'error rate', 'cache hit rate (read mix)'],
@@ -468,7 +488,8 @@ export function renderMarkdown(report: BenchReport): string {
     out.push('');
     const connections = report.costs[0]!.connections;
     out.push(
-      `Each kind alone for ${report.costs[0]!.result.durationSeconds} s at ${connections} connections, after the warm-up and before the stages above: CPU time of each group over the stage ÷ requests answered. ` +
+      `Each kind alone for ${report.costs[0]!.result.durationSeconds} s at ${connections} connections, after the warm-up and before the stages above (webhooks after them, ` +
+        'so that the deposits\' first notifications go to the mix), each once the job queues have nothing waiting or running: CPU time of each group over the stage ÷ requests answered. ' +
         'Background work a request causes (a booking\'s confirmation email, a notification\'s job) counts when it runs within the stage.',
     );
     out.push('');
@@ -547,6 +568,12 @@ export function renderMarkdown(report: BenchReport): string {
       `- ${num(s.customers)} bench customers (inserted with one argon2id hash, each logged in once through \`POST /api/v1/auth/login\`).`,
       `- Booking pool: ${num(p.size)} non-overlapping (shop, service, barber, start) slots from the availability API over the ${p.horizonDays}-day horizon; ${num(p.used)} used${p.exhausted ? ' — **exhausted: a stage was stopped early**' : ''}. Every booking names its barber and carries an \`Idempotency-Key\`; a 409 counts as an error.`,
       `- Rate limits set to ${num(s.rateLimitsPerMinute)}/min (global, login and bookings): the bench measures capacity, not the limiter (which still runs: one Redis round trip per request).`,
+      ...(s.paidDeposits
+        ? [
+            `- MercadoPago: the local sandbox (${s.mercadopagoBaseUrl}, in the load generator's process), every shop linked to one of its sellers, holds set to 120 minutes; ` +
+              `${num(s.paidDeposits)} deposits booked through the API, checked out and paid there (test card APRO) at setup, their notifications left to the webhook share.`,
+          ]
+        : []),
       `- Service env: \`NODE_ENV=production\`, \`LOG_LEVEL=warn\`, \`DATABASE_POOL_MAX=${s.databasePoolMaxPerWorker}\` per worker, no OTEL exporter, no SMTP/WhatsApp (notifications go to files in a temporary DATA_DIR), \`MP_BASE_URL=${s.mercadopagoBaseUrl}\` (never the real MercadoPago).`,
       `- Warm-up (not in the tables): /healthz and ${report.setup.warmup.mixed.durationSeconds} s of the mix at 10 connections.`,
       `- Scenario: ${Object.entries(s.scenario)

@@ -36,7 +36,8 @@ import { cacheDelta, hitRate, queueDepths, requestsPerWorker, routeDelta, scrape
 import { costPerRequest, evaluateTargets, renderMarkdown, type BenchReport, type CacheMeasurement, type CostStage, type OpenLoopStage, type StageRecord } from './report.js';
 import { ANY_BARBER_SHARE, CITY_WEIGHTS, KINDS, parseMix, Scenario, WEBHOOK_LABEL, WEBHOOK_PATH, WEBHOOK_STANDIN_LABEL, WEEK_WEIGHTS } from './scenario.js';
 import { childPids, getJson, ServiceProcess } from './service.js';
-import { buildSlotPool, insertCustomers, loadCatalog, logIn, migrateAndSeed } from './setup.js';
+import { depositSlots, linkShops, payDeposits, startBenchMercadoPago, type PaidDeposit } from './payments.js';
+import { buildSlotPool, insertCustomers, loadCatalog, logIn, migrateAndSeed, shopIds } from './setup.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const RESULTS_DIR = path.join(ROOT, 'bench/results');
@@ -81,6 +82,7 @@ const warmupSeconds = positiveInt('--warmup', args.warmup, quick ? 1 : Math.min(
 const seed = positiveInt('BENCH_SEED', process.env.BENCH_SEED, 20_260_601);
 const customers = positiveInt('BENCH_CUSTOMERS', process.env.BENCH_CUSTOMERS, quick ? 50 : 300);
 const dbPoolMax = positiveInt('BENCH_DB_POOL_MAX', process.env.BENCH_DB_POOL_MAX, 10);
+const paidDeposits = positiveInt('BENCH_PAID_DEPOSITS', process.env.BENCH_PAID_DEPOSITS, quick ? 300 : 2_500);
 const mix = parseMix(process.env.BENCH_MIX);
 const baseDatabaseUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const redisUrl = process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379/7';
@@ -96,7 +98,7 @@ const cleanup = new Cleanup();
 cleanup.installSignalHandlers();
 
 /** The service's environment: nothing inherited but the basics (no OTEL exporter, SMTP or WhatsApp from the shell). */
-function serviceEnv(databaseUrl: string, port: number, dataDir: string, jwtSecret: string, metricsToken: string, webhookSecret: string, mpBaseUrl: string): Record<string, string> {
+function serviceEnv(databaseUrl: string, port: number, dataDir: string, jwtSecret: string, metricsToken: string, webhookSecret: string, dataKeys: string): Record<string, string> {
   const keep = ['PATH', 'HOME', 'LANG', 'TMPDIR', 'NODE_EXTRA_CA_CERTS'];
   const env: Record<string, string> = {};
   for (const k of keep) if (process.env[k]) env[k] = process.env[k]!;
@@ -118,8 +120,7 @@ function serviceEnv(databaseUrl: string, port: number, dataDir: string, jwtSecre
     RATE_LIMIT_BOOKINGS_PER_MINUTE: String(RATE_LIMIT),
     // Payments (production requires them). MercadoPago is never the real one: a loopback URL.
     MP_WEBHOOK_SECRET: webhookSecret,
-    MP_BASE_URL: mpBaseUrl,
-    DATA_ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+    DATA_ENCRYPTION_KEYS: dataKeys,
     DATA_HASH_KEY: randomBytes(32).toString('base64'),
   };
 }
@@ -162,15 +163,19 @@ async function main(): Promise<number> {
   cleanup.add('remove DATA_DIR', async () => rmSync(dataDir, { recursive: true, force: true }));
   const metricsToken = randomBytes(24).toString('hex');
   const webhookSecret = randomBytes(24).toString('hex');
-  // BENCH_MP_BASE_URL may name a local MercadoPago sandbox; by default a loopback port nobody listens on.
-  const mpBaseUrl = process.env.BENCH_MP_BASE_URL || `http://127.0.0.1:${await freePort()}`;
-  if (!/^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:|\/|$)/.test(mpBaseUrl)) throw new Error(`BENCH_MP_BASE_URL must be a loopback URL, got ${mpBaseUrl}`);
-  const env = serviceEnv(scratch.url, port, dataDir, randomBytes(32).toString('hex'), metricsToken, webhookSecret, mpBaseUrl);
+  const dataKeys = `bench:${randomBytes(32).toString('base64')}`;
+  const env = serviceEnv(scratch.url, port, dataDir, randomBytes(32).toString('hex'), metricsToken, webhookSecret, dataKeys);
 
   log('migrate + seed (CLI)');
   const seeded = await migrateAndSeed(ROOT, env);
   log(`${seeded.migrate} ${seeded.seed}`);
   const emails = await insertCustomers(scratch.url, customers);
+
+  // MercadoPago: the local sandbox, every shop linked to one of its sellers (never the real one).
+  const mp = await startBenchMercadoPago(await shopIds(scratch.url), webhookSecret);
+  cleanup.add('stop the MercadoPago sandbox', () => mp.sandbox.close());
+  await linkShops(scratch.url, dataKeys, mp.sellers);
+  env.MP_BASE_URL = mp.sandbox.url;
 
   // What the rest of the machine is doing (a shared machine skews every figure below).
   let background = await backgroundLoad();
@@ -222,10 +227,6 @@ async function main(): Promise<number> {
   const openapi = await getJson<{ paths: Record<string, Record<string, unknown>> }>(`${service.url}/openapi.json`);
   const webhookRoute = Boolean(openapi.paths[WEBHOOK_PATH]?.post);
   log(webhookRoute ? `${WEBHOOK_PATH} exists: ${WEBHOOK_LABEL}` : `${WEBHOOK_PATH} not in /openapi.json: ${WEBHOOK_STANDIN_LABEL}`);
-  if (webhookRoute && mix.webhook > 0)
-    warnings.push(
-      `The webhook share measures receiving notifications, not applying payments: MercadoPago is ${mpBaseUrl} (loopback) and no shop has linked an account. Point BENCH_MP_BASE_URL at a sandbox with linked shops and real payments to measure the whole path.`,
-    );
 
   log(`logging in ${customers} customers`);
   const tokens = await logIn(service.url, emails);
@@ -237,7 +238,18 @@ async function main(): Promise<number> {
   log(`${shops.length} shops; booking pool of ${pool.slots.length} non-overlapping slots (${pool.requests} availability requests)`);
 
   const runId = randomBytes(4).toString('hex');
-  const scenario = new Scenario({ mix, shops, tokens, pool: pool.slots, webhookRoute, webhookSecret, runId });
+  // Deposits for the webhook share come out of the pool, so the booking share never takes their slots.
+  const depositCandidates = webhookRoute && mix.webhook > 0 ? depositSlots(shops, pool.slots) : [];
+  const toPay = depositCandidates.slice(0, Math.min(paidDeposits, Math.floor(depositCandidates.length / 2)));
+  const bookingSlots = pool.slots.filter((slot) => !toPay.includes(slot));
+  let deposits: PaidDeposit[] = [];
+  if (toPay.length > 0) {
+    log(`booking and paying ${toPay.length} deposits in the MercadoPago sandbox (notified later, by the webhook share)`);
+    const paidStarted = Date.now();
+    deposits = await payDeposits(service.url, mp, tokens, toPay, runId);
+    log(`  paid in ${((Date.now() - paidStarted) / 1000).toFixed(1)} s`);
+  } else if (webhookRoute && mix.webhook > 0) warnings.push('No deposit slots for the webhook share: it was skipped.');
+  const scenario = new Scenario({ mix, shops, tokens, pool: bookingSlots, webhookRoute, webhookSecret, deposits, runId });
 
   log('warm-up');
   const warmHealth = await runStage({ url: service.url, connections: 10, durationSeconds: 1, next: constant('/healthz') });
@@ -246,21 +258,25 @@ async function main(): Promise<number> {
 
   // What each kind of request costs in CPU (service, PostgreSQL, Redis), one kind at a time,
   // so the report can say what the mix costs and which throughput these cores could reach.
-  // Before the mixed stages, whose background work (retried webhook jobs) would otherwise be
-  // billed to whichever kind runs next; the webhook goes last for the same reason. Background
-  // work a kind causes itself (a booking's confirmation email) counts when it runs in its stage.
-  // The warm-up's webhooks leave retried jobs behind (5 attempts, 1 + 2 + 4 + 8 s apart): let them finish.
-  for (const deadline = Date.now() + 60_000; metricsAvailable && Date.now() < deadline; await sleep(1_000)) {
-    const webhookJobs = (await queueDepths(service.url, metricsToken))?.['webhooks.process'];
-    if (!webhookJobs || ['waiting', 'active', 'delayed'].every((state) => !webhookJobs[state])) break;
-  }
+  // Background work a kind causes itself (a booking's confirmation email, a payment's jobs)
+  // counts when it runs in its stage; what an earlier stage left queued must not, so each
+  // starts once the job queues have nothing waiting or running. Webhooks go last, after the
+  // mixed stages: the deposits' first notifications belong to the mix.
+  const waitForIdleQueues = async () => {
+    for (const deadline = Date.now() + 60_000; metricsAvailable && Date.now() < deadline; await sleep(1_000)) {
+      const depths = await queueDepths(service.url, metricsToken);
+      if (!depths || Object.values(depths).every((states) => !states.waiting && !states.active)) return;
+    }
+  };
   const costs: CostStage[] = [];
   const costConnections = 10;
   const costSeconds = Math.min(durationSeconds, 10);
-  for (const [i, kind] of (['healthz', ...KINDS.filter((k) => mix[k] > 0)] as const).entries()) {
-    if (scenario.poolExhausted) break;
+  const measureCost = async (kind: CostStage['kind'], i: number) => {
+    if (scenario.poolExhausted) return;
+    await waitForIdleQueues();
     await sleep(2_000);
     service.assertRunning(`before the ${kind} cost stage`);
+    const notifications = scenario.notificationCounts();
     const before = cpuSnapshot();
     const result = await runStage({
       url: service.url,
@@ -270,11 +286,13 @@ async function main(): Promise<number> {
       timeoutSeconds: REQUEST_TIMEOUT_SECONDS,
     });
     const cpu = cpuUsage(before, cpuSnapshot(), service.pid);
-    costs.push({ kind, connections: costConnections, result, cpu });
+    costs.push({ kind, connections: costConnections, result, cpu, ...(kind === 'webhook' ? { notifications: scenario.notificationCounts(notifications) } : {}) });
     const cost = costPerRequest(costs[costs.length - 1]!);
     log(`cost of ${kind}: ${result.total.throughput.toFixed(0)} req/s, CPU per request: ${cost ? `service ${cost.service.toFixed(2)} ms, PostgreSQL ${cost.postgres.toFixed(2)} ms, Redis ${cost.redis.toFixed(2)} ms` : 'n/a'}, errors ${result.total.errors}`);
     if (result.total.errors > 0) warnings.push(`Cost stage ${kind}: ${result.total.errors} errors.`);
-  }
+  };
+  const costKinds = ['healthz', ...KINDS.filter((k) => mix[k] > 0)] as const;
+  for (const [i, kind] of costKinds.entries()) if (kind !== 'webhook') await measureCost(kind, i);
 
   const stages: StageRecord[] = [];
   for (const [index, c] of concurrency.entries()) {
@@ -283,6 +301,7 @@ async function main(): Promise<number> {
     let healthCpu: ReturnType<typeof cpuUsage>, mixedCpu: ReturnType<typeof cpuUsage>;
     let scrapeBefore: ScrapeOutcome | undefined, scrapeAfter: ScrapeOutcome | undefined;
     let redisBefore: Record<string, string>, redisAfter: Record<string, string>;
+    let notificationsBefore: ReturnType<Scenario["notificationCounts"]>;
     for (;;) {
       attempt++;
       await sleep(1_000);
@@ -296,6 +315,7 @@ async function main(): Promise<number> {
 
       scrapeBefore = metricsAvailable ? await scrapeAllWorkers(service.url, metricsToken, workers) : undefined;
       redisBefore = await redis.info('stats');
+      notificationsBefore = scenario.notificationCounts();
       before = cpuSnapshot();
       mixed = await runStage({
         url: service.url,
@@ -337,7 +357,16 @@ async function main(): Promise<number> {
     log(describeStage(`mixed @${c}`, mixed) + `, cache hit rate ${cache.readMix?.rate === null || !cache.readMix ? 'n/a' : (cache.readMix.rate * 100).toFixed(1) + ' %'} (${cache.source})`);
     if (mixed.total.errors > 0)
       log(`  errors: ${Object.entries(mixed.byKind).filter(([, k]) => k.errors > 0).map(([kind, k]) => `${kind}: ${k.errorSamples.slice(0, 2).join(' | ')}`).join(' ; ')}`);
-    stages.push({ concurrency: c, healthz, mixed, cache, cpu: { healthz: healthCpu, mixed: mixedCpu }, ...(database[c] ? { database: database[c] } : {}), ...record });
+    stages.push({
+      concurrency: c,
+      healthz,
+      mixed,
+      cache,
+      cpu: { healthz: healthCpu, mixed: mixedCpu },
+      notifications: scenario.notificationCounts(notificationsBefore),
+      ...(database[c] ? { database: database[c] } : {}),
+      ...record,
+    });
     if (mixed.stoppedEarly) {
       warnings.push(`The booking pool (${pool.slots.length} slots) ran out during the ${c}-connection stage: it was stopped after ${mixed.durationSeconds} s and later stages were skipped.`);
       break;
@@ -358,6 +387,7 @@ async function main(): Promise<number> {
       if (scenario.poolExhausted) break;
       await sleep(1_000);
       service.assertRunning(`before the open-loop stage at ${rate} req/s`);
+      const notifications = scenario.notificationCounts();
       const before = cpuSnapshot();
       const result = await runOpenLoopStage({
         url: service.url,
@@ -368,7 +398,8 @@ async function main(): Promise<number> {
         random: mulberry32(seed + 9_999 + i),
         timeoutSeconds: REQUEST_TIMEOUT_SECONDS,
       });
-      openLoop.push({ connections: top.concurrency, offeredRate: rate, closedLoopThroughput: closedLoop, result, cpu: cpuUsage(before, cpuSnapshot(), service.pid) });
+      const cpu = cpuUsage(before, cpuSnapshot(), service.pid);
+      openLoop.push({ connections: top.concurrency, offeredRate: rate, closedLoopThroughput: closedLoop, result, cpu, notifications: scenario.notificationCounts(notifications) });
       const lag = result.schedulerLagMs;
       log(
         `open loop @${top.concurrency} offered ${rate} req/s: ${result.total.throughput.toFixed(0)} req/s answered, p50 ${result.total.latencyMs?.p50.toFixed(1)} ms, ` +
@@ -380,13 +411,13 @@ async function main(): Promise<number> {
     }
   }
 
+  if (costKinds.includes('webhook')) await measureCost('webhook', costKinds.indexOf('webhook'));
+
   // Background work the run left behind (e.g. retried jobs), as the service reports it.
   const jobsAfter = metricsAvailable ? await queueDepths(service.url, metricsToken) : undefined;
-  const webhookJobs = jobsAfter?.['webhooks.process'];
-  if (webhookRoute && mix.webhook > 0 && webhookJobs)
-    warnings.push(
-      `After the last stage the webhooks.process queue held ${Object.entries(webhookJobs).map(([state, n]) => `${n} ${state}`).join(', ')} (the notifications name payment ids no linked shop owns, so processing them cannot apply a payment).`,
-    );
+  const failedJobs = Object.entries(jobsAfter ?? {}).filter(([, states]) => (states.failed ?? 0) > 0);
+  if (failedJobs.length)
+    warnings.push(`Jobs that failed every attempt during the run: ${failedJobs.map(([queue, states]) => `${queue} ${states.failed}`).join(', ')} (see the service log).`);
 
   log('stopping the service (SIGTERM)');
   const serviceExit = await service.stop();
@@ -417,8 +448,9 @@ async function main(): Promise<number> {
       quick,
       mix,
       webhookRoute,
-      webhookShare: webhookRoute ? WEBHOOK_LABEL : WEBHOOK_STANDIN_LABEL,
-      mercadopagoBaseUrl: mpBaseUrl,
+      webhookShare: deposits.length > 0 ? WEBHOOK_LABEL : WEBHOOK_STANDIN_LABEL,
+      mercadopagoBaseUrl: mp.sandbox.url,
+      paidDeposits: deposits.length,
       seed,
       customers,
       databasePoolMaxPerWorker: dbPoolMax,

@@ -5,6 +5,7 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import type { BuiltRequest as DriverRequest } from './driver.js';
+import type { PaidDeposit } from './payments.js';
 import { addDays, BENCH_CITIES, localDate, servicesOf, type CatalogShop, type PoolSlot } from './setup.js';
 
 export const KINDS = ['search', 'availability', 'booking', 'webhook'] as const;
@@ -13,10 +14,11 @@ export type Kind = (typeof KINDS)[number];
 export const DEFAULT_MIX: Record<Kind, number> = { search: 40, availability: 40, booking: 15, webhook: 5 };
 
 export const WEBHOOK_PATH = '/api/v1/webhooks/mercadopago';
-export const WEBHOOK_STANDIN_LABEL = 'webhook share served by GET /api/v1/bookings until payments land';
+export const WEBHOOK_STANDIN_LABEL = 'webhook share served by GET /api/v1/bookings (the service has no webhook route, or no deposit could be paid)';
 export const WEBHOOK_LABEL =
-  'webhook share: signed MercadoPago payment notifications (POST /api/v1/webhooks/mercadopago?data.id=…&type=payment) for payment ids the service has ' +
-  'not seen, from a MercadoPago user no shop has linked — it measures receiving a notification (signature check, store, enqueue), not applying a real payment';
+  'webhook share: signed MercadoPago payment notifications (POST /api/v1/webhooks/mercadopago?data.id=…&type=payment) for deposits booked and paid at setup ' +
+  'in the local MercadoPago sandbox, one per payment until they run out, then repeats — the first makes the service fetch the payment and apply it ' +
+  '(booking confirmed, ledger, audit, invoice row, email), a repeat fetches it and finds nothing new';
 
 /**
  * A payment notification as MercadoPago sends it: `x-signature: ts=<s>,v1=<HMAC-SHA256 hex>` over
@@ -76,6 +78,12 @@ export function weightedPicker<T>(items: readonly T[], weights: readonly number[
   };
 }
 
+/** Webhook notifications built: all of them, and those that were their payment's first. */
+export interface NotificationCounts {
+  sent: number;
+  first: number;
+}
+
 export interface BuiltRequest extends DriverRequest {
   kind: Kind;
 }
@@ -89,6 +97,8 @@ export interface ScenarioOptions {
   webhookRoute: boolean;
   /** MP_WEBHOOK_SECRET given to the service. */
   webhookSecret: string;
+  /** Deposits paid in the sandbox and not yet notified: the webhook share names them in order. */
+  deposits: readonly PaidDeposit[];
   runId: string;
 }
 
@@ -101,7 +111,14 @@ export class Scenario {
   poolExhausted = false;
   private readonly cityShops: Map<string, CatalogShop[]>;
 
-  private notifications = 0;
+  /** Notifications built so far, and how many of them were a payment's first. */
+  notifications = 0;
+  firstNotifications = 0;
+
+  /** The counts so far, or since `since` (an earlier result of this). */
+  notificationCounts(since?: NotificationCounts): NotificationCounts {
+    return { sent: this.notifications - (since?.sent ?? 0), first: this.firstNotifications - (since?.first ?? 0) };
+  }
 
   constructor(private readonly options: ScenarioOptions) {
     this.cityShops = new Map(BENCH_CITIES.map((city) => [city, options.shops.filter((s) => s.city === city)]));
@@ -165,9 +182,12 @@ export class Scenario {
           };
         }
         case 'webhook': {
-          if (this.options.webhookRoute) {
-            const n = ++this.notifications;
-            return { kind, method: 'POST', ...signedNotification(this.options.webhookSecret, String(90_000_000_000 + n), '1000000001') };
+          const { deposits } = this.options;
+          if (this.options.webhookRoute && deposits.length > 0) {
+            const n = this.notifications++;
+            if (n < deposits.length) this.firstNotifications++;
+            const deposit = deposits[n % deposits.length]!;
+            return { kind, method: 'POST', ...signedNotification(this.options.webhookSecret, deposit.paymentId, deposit.sellerUserId) };
           }
           // Stand-in until payments land (see WEBHOOK_STANDIN_LABEL): a customer's own bookings.
           return { kind, method: 'GET', path: '/api/v1/bookings?page=1', headers: { authorization: `Bearer ${pickToken()}` } };

@@ -43,6 +43,16 @@ export async function insertCustomers(databaseUrl: string, count: number): Promi
   return emails;
 }
 
+export async function shopIds(databaseUrl: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query<{ id: string }>('select id from shops order by created_at, id')).rows.map((r) => r.id);
+  } finally {
+    await client.end();
+  }
+}
+
 /** POST /api/v1/auth/login once per customer, a few at a time (argon2id verify is the cost). */
 export async function logIn(baseUrl: string, emails: readonly string[], parallel = 8): Promise<string[]> {
   const tokens: string[] = new Array(emails.length);
@@ -68,6 +78,8 @@ export interface CatalogService {
   durationMinutes: number;
   bufferBeforeMinutes: number;
   bufferAfterMinutes: number;
+  /** 'none' or how the deposit is computed: a booking of any other leaves a hold to pay. */
+  depositKind: string;
 }
 
 export interface CatalogShop {
@@ -85,7 +97,7 @@ interface ShopDetail {
   name: string;
   city: string;
   timezone: string;
-  services: CatalogService[];
+  services: Array<Omit<CatalogService, 'depositKind'> & { deposit: { kind: string } }>;
   barbers: Array<{ id: string; serviceIds: string[]; active: boolean }>;
   policies: CatalogShop['policies'];
 }
@@ -109,6 +121,7 @@ export async function loadCatalog(baseUrl: string): Promise<CatalogShop[]> {
           durationMinutes: s.durationMinutes,
           bufferBeforeMinutes: s.bufferBeforeMinutes,
           bufferAfterMinutes: s.bufferAfterMinutes,
+          depositKind: s.deposit.kind,
         })),
         barbers: detail.barbers.filter((b) => b.active).map((b) => ({ id: b.id, serviceIds: b.serviceIds })),
         policies: detail.policies,

@@ -515,6 +515,24 @@ describe('lifecycle', () => {
     }
   });
 
+  it('with sendNotifications off, records a payment\'s notifications but sends them only when asked', async () => {
+    const local = await startMercadoPagoSandbox({ webhookSecret, clientId, clientSecret, sellerTokens: { 'APP_USR-quiet-seller': 556 }, sendNotifications: false });
+    try {
+      const client = new MercadoPagoClient({ baseUrl: local.url, retries: 0 });
+      const pref = await client.createPreference('APP_USR-quiet-seller', { ...preference(), notification_url: receiverUrl }, 'quiet-1');
+      const before = received.length;
+      const { paymentId } = local.pay(pref.id, { cardholderName: 'APRO' });
+      await local.idle();
+      expect(received).toHaveLength(before);
+      expect(local.payments.get(paymentId)).toMatchObject({ status: 'approved', collector_id: 556 });
+      const sent = await local.deliver(paymentId);
+      expect(sent).toEqual([expect.objectContaining({ action: 'payment.created', ok: true })]);
+      expect(received.at(-1)!.body).toMatchObject({ action: 'payment.created', user_id: 556, data: { id: String(paymentId) } });
+    } finally {
+      await local.close();
+    }
+  });
+
   it('accepts configured static seller tokens', async () => {
     const local = await startMercadoPagoSandbox({ webhookSecret, clientId, clientSecret, sellerTokens: { 'APP_USR-static-seller-1': 555 } });
     try {

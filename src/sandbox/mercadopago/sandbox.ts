@@ -42,6 +42,11 @@ export interface MercadoPagoSandboxOptions {
   /** Waits between webhook attempts after a non-2xx; one more attempt per entry. */
   webhookRetryDelaysMs?: number[];
   webhookTimeoutMs?: number;
+  /**
+   * false: record each payment's notifications but send none by itself; `deliver` still sends
+   * them. For a load generator that sends the notifications at its own pace. Default true.
+   */
+  sendNotifications?: boolean;
   /** Keep state across restarts in this JSON file. */
   stateFile?: string;
   /** The sandbox's clock: dates, expiries, token lifetimes and the webhook signatures' ts. */
@@ -847,6 +852,7 @@ class Sandbox implements MercadoPagoSandbox {
     const event: StoredEvent = { id: this.state.nextEventId++, action, dateCreated: toMpDateTime(now) };
     payment.events.push(event);
     this.persist();
+    if (this.options.sendNotifications === false) return;
     void this.track(this.sendWithRetries(payment, event));
   }
 
