@@ -210,7 +210,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   // Data-subject rights and consent; it reads other modules' data through their own code.
   const notificationsRepo = new NotificationsRepository(db, personalData);
   const privacy = new PrivacyService(
-    new PrivacyRepository(db),
+    new PrivacyRepository(db, personalData),
     {
       accounts: accountsRepo,
       passwordMatches: (userId, password) => accounts.passwordMatches(userId, password),

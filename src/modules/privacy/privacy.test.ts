@@ -1,12 +1,16 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createShopFixture, type ShopFixture } from '../../../test/fixtures.js';
-import { createTestContext, createTestDatabase, expectProblem, json, TEST_JWT_SECRET, TEST_PASSWORD, type TestContext, type TestUser } from '../../../test/helpers.js';
+import { sql } from 'kysely';
+import { createTestContext, createTestDatabase, expectProblem, json, TEST_ENV, TEST_JWT_SECRET, TEST_PASSWORD, type TestContext, type TestUser } from '../../../test/helpers.js';
 import { buildApp } from '../../app.js';
 import { ManualClock } from '../../platform/clock.js';
+import { createPersonalDataCipher } from '../../platform/crypto/personal-data.js';
+import { sealPlaintextAtMigrate } from '../../platform/crypto/rotation.js';
 import { loadConfig } from '../../platform/config.js';
 import { loggerOptions } from '../../platform/logger.js';
 import { createNotificationService } from '../notifications/setup.js';
@@ -116,9 +120,50 @@ describe('Botón de arrepentimiento and Botón de baja', () => {
     expect(new Date(receipt.dueAt).getTime() - new Date(receipt.receivedAt).getTime()).toBe(24 * 3_600_000);
     expect(await requestCount()).toBe(before + 1);
     const row = await db().selectFrom('privacy_requests').selectAll().where('procedure_code', '=', receipt.procedureCode).executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ kind, status: 'received', user_id: null, contact_email: `nadie-${kind}@example.com`, booking_id: null });
+    expect(row).toMatchObject({ kind, status: 'received', user_id: null, booking_id: null });
+    // What the person wrote is sealed at rest: neither the email nor the reason is in the row.
+    expect(row.contact_email).toMatch(/^v2\./);
+    expect(row.personal_details).toEqual({ sealed: expect.stringMatching(/^v2\./) });
+    expect(JSON.stringify(row)).not.toMatch(/nadie|equivoqué/);
     const queue = json(await ctx.app.inject({ url: `/api/v1/admin/privacy/requests?status=open&kind=${kind}`, headers: admin.auth }));
-    expect(queue.items.map((i: { procedureCode: string }) => i.procedureCode)).toContain(receipt.procedureCode);
+    const item = queue.items.find((i: { procedureCode: string }) => i.procedureCode === receipt.procedureCode);
+    expect(item).toMatchObject({ contactEmail: `nadie-${kind}@example.com`, description: 'Me equivoqué de día' });
+  });
+
+  it('a request stored before sealing (plaintext email; name and reason in details) is moved by migration 0011, sealed at migrate time, and reads the same', async () => {
+    const id = randomUUID();
+    await db()
+      .insertInto('privacy_requests')
+      .values({
+        id,
+        procedure_code: 'ARR-2026-OLDROW01',
+        kind: 'withdrawal',
+        status: 'received',
+        user_id: null,
+        contact_email: 'antes-del-sellado@example.com',
+        details: JSON.stringify({ accountMatched: false, fullName: 'Persona Anterior', description: 'Compré dos veces' }),
+        received_at: new Date(NOW),
+        due_at: new Date(Date.parse(NOW) + 86_400_000),
+      })
+      .execute();
+    const adminView = async () =>
+      (json(await ctx.app.inject({ url: '/api/v1/admin/privacy/requests?status=open&kind=withdrawal&pageSize=100', headers: admin.auth })).items as Array<Record<string, unknown>>).find((i) => i.id === id);
+    // The migration's data step, as it runs on a database that already had requests.
+    const migration = await readFile(new URL('../../platform/db/migrations/0011_privacy_request_sealing.sql', import.meta.url), 'utf8');
+    const moveStatement = migration.split(';').find((statement) => /^\s*update privacy_requests/m.test(statement.replace(/--.*$/gm, '')))!;
+    await sql.raw(moveStatement).execute(db());
+    const moved = await db().selectFrom('privacy_requests').select(['contact_email', 'details', 'personal_details']).where('id', '=', id).executeTakeFirstOrThrow();
+    expect(moved.details).toEqual({ accountMatched: false });
+    expect(moved.personal_details).toEqual({ fullName: 'Persona Anterior', description: 'Compré dos veces' });
+    // Not sealed yet: read as it is, nothing breaks during a rollout.
+    expect(await adminView()).toMatchObject({ contactEmail: 'antes-del-sellado@example.com', description: 'Compré dos veces' });
+
+    expect(await sealPlaintextAtMigrate(db(), createPersonalDataCipher(loadConfig(TEST_ENV)))).toBeGreaterThanOrEqual(2);
+    const sealed = await db().selectFrom('privacy_requests').select(['contact_email', 'personal_details']).where('id', '=', id).executeTakeFirstOrThrow();
+    expect(sealed.contact_email).toMatch(/^v2\./);
+    expect(sealed.personal_details).toEqual({ sealed: expect.stringMatching(/^v2\./) });
+    expect(JSON.stringify(sealed)).not.toMatch(/sellado|Anterior|dos veces/);
+    expect(await adminView()).toMatchObject({ contactEmail: 'antes-del-sellado@example.com', description: 'Compré dos veces' });
   });
 
   it('links the account and the booking only when the booking is that account’s; the answer is the same either way', async () => {

@@ -1,7 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
+import type { PersonalDataCipher } from '../../platform/crypto/personal-data.js';
+import { contextOf } from '../../platform/crypto/sealed-columns.js';
 import type { ConsentDocument, ConsentSource, DB, PrivacyRequestKind, PrivacyRequestStatus, PrivacyRequestsTable } from '../../platform/db/schema.js';
 
 type Executor = Kysely<DB> | Transaction<DB>;
+
+/** What the requester wrote themselves: sealed at rest, in the clear here. */
+export interface PersonalDetails {
+  fullName?: string;
+  description?: string;
+}
 
 export const OPEN_STATUSES: readonly PrivacyRequestStatus[] = ['received', 'in_review'];
 
@@ -13,7 +22,9 @@ export interface PrivacyRequestRow {
   user_id: string | null;
   contact_email: string | null;
   booking_id: string | null;
+  /** Field names, reasons and flags only: never what the requester wrote (see personal_details). */
   details: unknown;
+  personal_details: PersonalDetails | null;
   received_at: Date;
   due_at: Date;
   answered_at: Date | null;
@@ -29,6 +40,7 @@ const REQUEST_COLUMNS = [
   'contact_email',
   'booking_id',
   'details',
+  'personal_details',
   'received_at',
   'due_at',
   'answered_at',
@@ -37,8 +49,33 @@ const REQUEST_COLUMNS = [
 
 export type RequestFilter = 'open' | 'overdue' | 'due_soon' | 'all' | PrivacyRequestStatus;
 
+export type NewPrivacyRequest = Omit<Insertable<PrivacyRequestsTable>, 'id' | 'contact_email' | 'personal_details'> & {
+  contact_email: string | null;
+  personal_details: PersonalDetails | null;
+};
+
+type StoredRequest = Omit<PrivacyRequestRow, 'personal_details'> & { personal_details: unknown };
+
 export class PrivacyRepository {
-  constructor(readonly db: Kysely<DB>) {}
+  constructor(
+    readonly db: Kysely<DB>,
+    private readonly personalData: PersonalDataCipher,
+  ) {}
+
+  /** The row with its sealed columns opened (values from before sealing pass through). */
+  private opened(row: StoredRequest): PrivacyRequestRow;
+  private opened(row: StoredRequest | undefined): PrivacyRequestRow | undefined;
+  private opened(row: StoredRequest | undefined): PrivacyRequestRow | undefined {
+    if (!row) return undefined;
+    return {
+      ...row,
+      contact_email: this.personalData.openNullable(row.contact_email, contextOf('privacy_requests', 'contact_email', row.id)),
+      personal_details:
+        row.personal_details === null || row.personal_details === undefined
+          ? null
+          : (this.personalData.openJson(row.personal_details, contextOf('privacy_requests', 'personal_details', row.id)) as PersonalDetails),
+    };
+  }
 
   transaction<T>(work: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
     return this.db.transaction().execute(work);
@@ -47,35 +84,47 @@ export class PrivacyRepository {
   // Requests -----------------------------------------------------------------------------
 
   /** Undefined when the procedure code is already taken (the caller draws another). */
-  async insertRequest(db: Executor, row: Insertable<PrivacyRequestsTable>): Promise<PrivacyRequestRow | undefined> {
-    return db
+  async insertRequest(db: Executor, row: NewPrivacyRequest): Promise<PrivacyRequestRow | undefined> {
+    // The id is the sealed values' context, so it is drawn here rather than by the database.
+    const id = randomUUID();
+    const personal = row.personal_details && Object.keys(row.personal_details).length > 0 ? row.personal_details : null;
+    const stored = await db
       .insertInto('privacy_requests')
-      .values(row)
+      .values({
+        ...row,
+        id,
+        contact_email: this.personalData.sealNullable(row.contact_email, contextOf('privacy_requests', 'contact_email', id)),
+        personal_details: personal ? this.personalData.sealJson(personal, contextOf('privacy_requests', 'personal_details', id)) : null,
+      })
       .onConflict((oc) => oc.column('procedure_code').doNothing())
       .returning(REQUEST_COLUMNS)
       .executeTakeFirst();
+    return this.opened(stored);
   }
 
-  findRequest(id: string, db: Executor = this.db): Promise<PrivacyRequestRow | undefined> {
-    return db.selectFrom('privacy_requests').select(REQUEST_COLUMNS).where('id', '=', id).executeTakeFirst();
+  async findRequest(id: string, db: Executor = this.db): Promise<PrivacyRequestRow | undefined> {
+    return this.opened(await db.selectFrom('privacy_requests').select(REQUEST_COLUMNS).where('id', '=', id).executeTakeFirst());
   }
 
-  lockRequest(trx: Transaction<DB>, id: string): Promise<PrivacyRequestRow | undefined> {
-    return trx.selectFrom('privacy_requests').select(REQUEST_COLUMNS).where('id', '=', id).forUpdate().executeTakeFirst();
+  async lockRequest(trx: Transaction<DB>, id: string): Promise<PrivacyRequestRow | undefined> {
+    return this.opened(await trx.selectFrom('privacy_requests').select(REQUEST_COLUMNS).where('id', '=', id).forUpdate().executeTakeFirst());
   }
 
-  requestsOf(userId: string, db: Executor = this.db): Promise<PrivacyRequestRow[]> {
-    return db.selectFrom('privacy_requests').select(REQUEST_COLUMNS).where('user_id', '=', userId).orderBy('received_at', 'desc').execute();
+  async requestsOf(userId: string, db: Executor = this.db): Promise<PrivacyRequestRow[]> {
+    const rows = await db.selectFrom('privacy_requests').select(REQUEST_COLUMNS).where('user_id', '=', userId).orderBy('received_at', 'desc').execute();
+    return rows.map((row) => this.opened(row));
   }
 
-  openRequestOf(userId: string, kind: PrivacyRequestKind, db: Executor = this.db): Promise<PrivacyRequestRow | undefined> {
-    return db
-      .selectFrom('privacy_requests')
-      .select(REQUEST_COLUMNS)
-      .where('user_id', '=', userId)
-      .where('kind', '=', kind)
-      .where('status', 'in', [...OPEN_STATUSES])
-      .executeTakeFirst();
+  async openRequestOf(userId: string, kind: PrivacyRequestKind, db: Executor = this.db): Promise<PrivacyRequestRow | undefined> {
+    return this.opened(
+      await db
+        .selectFrom('privacy_requests')
+        .select(REQUEST_COLUMNS)
+        .where('user_id', '=', userId)
+        .where('kind', '=', kind)
+        .where('status', 'in', [...OPEN_STATUSES])
+        .executeTakeFirst(),
+    );
   }
 
   async listRequests(filter: RequestFilter, kind: PrivacyRequestKind | undefined, now: Date, soon: Date, limit: number, offset: number) {
@@ -86,23 +135,26 @@ export class PrivacyRepository {
     else if (filter !== 'all') query = query.where('status', '=', filter);
     if (kind) query = query.where('kind', '=', kind);
     // Most urgent first: what is open, by deadline; then the answered, latest first.
-    return query
+    const rows = await query
       .orderBy(sql`case when status in ('received', 'in_review') then 0 else 1 end`)
       .orderBy(sql`case when status in ('received', 'in_review') then due_at end`, 'asc')
       .orderBy('received_at', 'desc')
       .limit(limit)
       .offset(offset)
       .execute();
+    return rows.map((row) => this.opened(row));
   }
 
   async closeRequest(trx: Transaction<DB>, id: string, outcome: 'completed' | 'rejected', answer: string, answeredBy: string | null, now: Date): Promise<PrivacyRequestRow | undefined> {
-    return trx
-      .updateTable('privacy_requests')
-      .set({ status: outcome, answer, answered_by: answeredBy, answered_at: now })
-      .where('id', '=', id)
-      .where('status', 'in', [...OPEN_STATUSES])
-      .returning(REQUEST_COLUMNS)
-      .executeTakeFirst();
+    return this.opened(
+      await trx
+        .updateTable('privacy_requests')
+        .set({ status: outcome, answer, answered_by: answeredBy, answered_at: now })
+        .where('id', '=', id)
+        .where('status', 'in', [...OPEN_STATUSES])
+        .returning(REQUEST_COLUMNS)
+        .executeTakeFirst(),
+    );
   }
 
   /** Blocking (Ley 25.326 art. 16.6): a rectification or deletion under review. */
@@ -309,7 +361,7 @@ export class PrivacyRepository {
     const idempotency = await trx.deleteFrom('idempotency_keys').where('user_id', '=', userId).executeTakeFirst();
     const contacts = await trx
       .updateTable('privacy_requests')
-      .set({ contact_email: null, details: sql`details - 'description' - 'fullName'` as unknown as string })
+      .set({ contact_email: null, personal_details: null })
       .where('user_id', '=', userId)
       .executeTakeFirst();
     return {

@@ -11,7 +11,7 @@ import type { AccountConsents, PendingConsent } from '../accounts/service.js';
 import { AR_ZONE, HolidayTableExhausted, deadlineState, dueDate } from './deadlines.js';
 import { AR_HOLIDAY_YEARS, businessDayHolidays, type HolidayCalendar } from './holidays-ar.js';
 import { LEGAL_NOTICE_25326, PRIVACY_NOTICES, TERMS, currentLegalDocuments, signUpConsents, type LegalDocument } from './legal-texts.js';
-import type { PrivacyRepository, PrivacyRequestRow, RequestFilter } from './repository.js';
+import type { PersonalDetails, PrivacyRepository, PrivacyRequestRow, RequestFilter } from './repository.js';
 import type { AdminPrivacyRequestDto, ConsentsDto, DataExport, PrivacyRequestDto, PrivacySummary, PublicRequestInput, RectificationInput } from './schemas.js';
 
 export type PrivacyLog = (level: 'info' | 'warn', message: string, data?: Record<string, unknown>) => void;
@@ -59,10 +59,9 @@ export function newProcedureCode(kind: PrivacyRequestKind, receivedAt: Date, ran
 const iso = (d: Date) => DateTime.fromJSDate(d, { zone: AR_ZONE }).toISO()!;
 const arDay = (d: Date) => DateTime.fromJSDate(d, { zone: AR_ZONE }).toISODate()!;
 
+/** Not personal: field names, reasons and flags. What the requester wrote goes to personal_details. */
 interface RequestDetails {
   fields?: string[];
-  description?: string;
-  fullName?: string;
   reviewReasons?: string[];
   accountMatched?: boolean;
   bookingMatched?: boolean;
@@ -111,7 +110,16 @@ export class PrivacyService implements AccountConsents {
 
   private async insertRequest(
     db: Transaction<DB> | PrivacyRepository['db'],
-    input: { kind: PrivacyRequestKind; status: PrivacyRequestStatus; userId: string | null; contactEmail?: string | null; bookingId?: string | null; details: RequestDetails; answer?: string },
+    input: {
+      kind: PrivacyRequestKind;
+      status: PrivacyRequestStatus;
+      userId: string | null;
+      contactEmail?: string | null;
+      bookingId?: string | null;
+      details: RequestDetails;
+      personalDetails?: PersonalDetails;
+      answer?: string;
+    },
   ): Promise<PrivacyRequestRow> {
     const now = this.clock.now();
     const { dueAt, estimated } = this.deadline(input.kind, now);
@@ -125,6 +133,7 @@ export class PrivacyService implements AccountConsents {
         contact_email: input.contactEmail ?? null,
         booking_id: input.bookingId ?? null,
         details: JSON.stringify(estimated ? { ...input.details, deadlineEstimated: true } : input.details),
+        personal_details: input.personalDetails ?? null,
         received_at: now,
         due_at: dueAt,
         answered_at: closed ? now : null,
@@ -156,7 +165,7 @@ export class PrivacyService implements AccountConsents {
       userId: row.user_id,
       contactEmail: row.contact_email,
       bookingId: row.booking_id,
-      description: d.description ?? null,
+      description: row.personal_details?.description ?? null,
       deadline: row.answered_at ? 'answered' : deadlineState(row.due_at, now),
       reviewReasons: d.reviewReasons ?? [],
     };
@@ -267,7 +276,8 @@ export class PrivacyService implements AccountConsents {
         kind: 'rectification',
         status: underReview ? 'in_review' : 'completed',
         userId: user.id,
-        details: { fields, ...(underReview ? { description: input.otherData } : {}) },
+        details: { fields },
+        ...(underReview && input.otherData ? { personalDetails: { description: input.otherData } } : {}),
         answer: `Actualizamos tus datos (${fields.map(fieldLabel).join(', ')}).`,
       });
     });
@@ -431,12 +441,8 @@ export class PrivacyService implements AccountConsents {
       userId,
       contactEmail: input.email,
       bookingId: bookingMatched ? input.bookingId! : null,
-      details: {
-        accountMatched: userId !== null,
-        ...(input.bookingId ? { bookingMatched } : {}),
-        ...(input.reason ? { description: input.reason } : {}),
-        ...(input.fullName ? { fullName: input.fullName } : {}),
-      },
+      details: { accountMatched: userId !== null, ...(input.bookingId ? { bookingMatched } : {}) },
+      personalDetails: { ...(input.reason ? { description: input.reason } : {}), ...(input.fullName ? { fullName: input.fullName } : {}) },
     });
     this.log('info', 'consumer request received', { requestId: row.id, kind, accountMatched: userId !== null, bookingMatched });
     return {

@@ -48,6 +48,8 @@ export const SEALED_COLUMNS: readonly SealedColumn[] = [
     hash: { column: 'receiver_document_hash', kind: 'document', of: receiverDocumentOf },
   },
   { table: 'invoices', column: 'document', key: 'id', contextName: 'document', format: 'json', personal: true },
+  { table: 'privacy_requests', column: 'contact_email', key: 'id', contextName: 'contact_email', format: 'text', personal: true },
+  { table: 'privacy_requests', column: 'personal_details', key: 'id', contextName: 'personal_details', format: 'json', personal: true },
   { table: 'merchant_accounts', column: 'access_token_sealed', key: 'shop_id', contextName: 'access_token', format: 'text', personal: false },
   { table: 'merchant_accounts', column: 'refresh_token_sealed', key: 'shop_id', contextName: 'refresh_token', format: 'text', personal: false },
   { table: 'shop_fiscal_settings', column: 'private_key_sealed', key: 'shop_id', contextName: 'private_key', format: 'text', personal: false },

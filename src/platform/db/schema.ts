@@ -510,9 +510,12 @@ export interface PrivacyRequestsTable {
   kind: PrivacyRequestKind;
   status: PrivacyRequestStatus;
   user_id: string | null;
+  /** Sealed (privacy_requests.contact_email:<id>). */
   contact_email: string | null;
   booking_id: string | null;
   details: Json;
+  /** {"sealed": …} of {fullName?, description?} (privacy_requests.personal_details:<id>). */
+  personal_details: Json | null;
   received_at: Timestamp;
   due_at: Timestamp;
   answered_at: Timestamp | null;

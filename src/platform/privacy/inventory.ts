@@ -282,8 +282,17 @@ export const PERSONAL_DATA_INVENTORY: readonly PersonalDataColumn[] = [
     data: 'Email a person gives on the public withdrawal ("Botón de arrepentimiento") or cancellation ("Botón de baja") form',
     purpose: 'Answering the request within its legal term and proving it was answered',
     legalBasis: 'legal_obligation',
-    retention: 'With the request record, as evidence of the answer (not purged by the retention job).',
-    protection: { kind: 'plaintext', reason: 'Operators read it in the admin queue to answer by email; the rows carry no other personal data. Not yet sealed: a known gap.' },
+    retention: 'With the request record, as evidence of the answer (not purged by the retention job); scrubbed when the account is deleted.',
+    protection: { kind: 'encrypted' },
+  },
+  {
+    table: 'privacy_requests',
+    column: 'personal_details',
+    data: 'What a requester wrote: the full name on a public withdrawal or cancellation form, its free-text reason, and the description of a rectification that needs review',
+    purpose: 'Answering the request within its legal term and proving it was answered',
+    legalBasis: 'legal_obligation',
+    retention: 'With the request record, as evidence of the answer (not purged by the retention job); scrubbed when the account is deleted.',
+    protection: { kind: 'encrypted' },
   },
 ];
 
