@@ -66,6 +66,9 @@ import { registerAdminAudit } from './modules/security/admin-audit.js';
 import { IpBlocklist } from './modules/security/ip-blocklist.js';
 import { securityRoutes } from './modules/security/routes.js';
 
+
+/** webhooks.process jobs each process runs at once (see where it is registered). */
+const WEBHOOK_JOB_CONCURRENCY = 8;
 export interface AppServices {
   accounts: AccountsService;
   catalog: CatalogService;
@@ -199,7 +202,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     // Ids, types and numbers only: never keys, tokens, signs or customers' documents.
     log: (level, message, data) => app.log[level](data ?? {}, message),
   });
-  queue.register('webhooks.process', async (data: { notificationId: string }) => payments.processNotification(data.notificationId));
+  // Processing a notification mostly waits on MercadoPago's API (GET /v1/payments), so one job
+  // at a time per process would cap a whole instance at a few notifications a second; applying
+  // a payment locks its booking and payment rows, so concurrent duplicates are safe.
+  queue.register('webhooks.process', async (data: { notificationId: string }) => payments.processNotification(data.notificationId), { concurrency: WEBHOOK_JOB_CONCURRENCY });
   queue.register('payments.reconcile', async () => void (await payments.reconcile()));
 
   const metrics = createMetrics({ db, queue, clock });

@@ -61,6 +61,8 @@ export interface CostStage {
   connections: number;
   result: StageResult;
   cpu: ReturnType<typeof import('./cpu.js').cpuUsage>;
+  /** Seconds after the stage until the job queues were idle; the CPU counts until then. */
+  drainSeconds?: number;
   notifications?: NotificationCounts;
 }
 
@@ -489,21 +491,22 @@ export function renderMarkdown(report: BenchReport): string {
     const connections = report.costs[0]!.connections;
     out.push(
       `Each kind alone for ${report.costs[0]!.result.durationSeconds} s at ${connections} connections, after the warm-up and before the stages above (webhooks after them, ` +
-        'so that the deposits\' first notifications go to the mix), each once the job queues have nothing waiting or running: CPU time of each group over the stage ÷ requests answered. ' +
-        'Background work a request causes (a booking\'s confirmation email, a notification\'s job) counts when it runs within the stage.',
+        'so that the deposits\' first notifications go to the mix), each once the job queues have nothing waiting or running: CPU time of each group from the start of the stage ' +
+        'until the jobs its requests queued (confirmation emails, payment processing) have run ("queues idle after": seconds past the end of the stage, polled each second) ÷ requests answered.',
     );
     out.push('');
     const healthz = report.costs.find((c) => c.kind === 'healthz');
     const healthzCost = healthz && costPerRequest(healthz);
     out.push(
       table(
-        ['kind', 'req/s', 'p50 ms', 'p95 ms', 'service CPU ms', 'PostgreSQL CPU ms', 'Redis CPU ms', 'total CPU ms / request', '× /healthz', 'errors'],
+        ['kind', 'req/s', 'p50 ms', 'p95 ms', 'queues idle after', 'service CPU ms', 'PostgreSQL CPU ms', 'Redis CPU ms', 'total CPU ms / request', '× /healthz', 'errors'],
         report.costs.map((c) => {
           const cost = costPerRequest(c);
           return [
             c.kind === 'healthz' ? '`GET /healthz`' : kindLabel(c.kind, report),
             rps(c.result.total.throughput),
             ...latencyCells(c.result.total.latencyMs).slice(0, 2),
+            c.drainSeconds === undefined ? 'n/a' : `${c.drainSeconds.toFixed(1)} s`,
             ms(cost?.service),
             ms(cost?.postgres),
             ms(cost?.redis),
