@@ -122,6 +122,38 @@ describe('availability from cached inputs', () => {
     expect(await slotsOn('2026-12-13')).toEqual(['10:00', '10:30', '11:00', '11:30']);
   });
 
+  it('a payment confirming a hold refreshes that day only: every other day stays cached', async () => {
+    expect(await slotsOn('2026-12-26', 'deposit')).toEqual(ALL_DAY);
+    expect(await slotsOn('2026-12-29', 'deposit')).toEqual(ALL_DAY);
+    const hold = await book('2026-12-26T10:00:00-03:00', 'deposit');
+    expect(hold.status).toBe('pending');
+    const now = ctx.clock.now().toISOString();
+    await ctx.app.services.payments.applyPayment(shop.shopId, {
+      id: 7_700_001,
+      status: 'approved',
+      status_detail: 'accredited',
+      external_reference: hold.id,
+      transaction_amount: hold.deposit.amountCents / 100,
+      transaction_amount_refunded: 0,
+      currency_id: 'ARS',
+      fee_details: [],
+      refunds: [],
+      date_created: now,
+      date_approved: now,
+      date_last_updated: now,
+      payer: undefined,
+      metadata: undefined,
+      collector_id: undefined,
+    });
+    const row = await ctx.database.db.selectFrom('bookings').select('status').where('id', '=', hold.id).executeTakeFirstOrThrow();
+    expect(row.status).toBe('confirmed');
+    results.length = 0;
+    expect(await slotsOn('2026-12-29', 'deposit')).toEqual(ALL_DAY);
+    expect(await slotsOn('2026-12-26', 'deposit')).toEqual(['09:00', '09:30', '10:30', '11:00', '11:30']);
+    // Neither needed a query: the payment refreshed its booking's day (write-through), not the shop's whole agenda.
+    expect(results).toEqual(['hit', 'hit']);
+  });
+
   it('a change announced without its times (another module’s transaction) drops the whole agenda', async () => {
     expect(await slotsOn('2026-12-14')).toEqual(ALL_DAY);
     const booking = await book('2026-12-14T09:30:00-03:00');

@@ -344,14 +344,15 @@ export class PaymentsService {
     const refundedCents = amountToCentavos(mp.transaction_amount_refunded ?? 0);
     const mpFeeCents = (mp.fee_details ?? []).filter((f) => f.type === 'mercadopago_fee').reduce((sum, f) => sum + amountToCentavos(f.amount), 0);
 
-    const announcements: Array<{ shopId: string; bookingId: string; type: string }> = [];
+    // With the booking's start: caches refresh that day only, not the shop's whole agenda.
+    const announcements: Array<{ shopId: string; bookingId: string; type: string; starts: Date[] }> = [];
     const transitions: PaymentTransition[] = [];
     const movements: MoneyMovement[] = [];
     await this.db.transaction().execute(async (trx) => {
       // Lock order: booking row, then the audit trail's lock (taken by the ledger and audit
       // writes below) — the same order a cancellation takes, so the two cannot deadlock.
       const booking = bookingId
-        ? await trx.selectFrom('bookings').select(['id', 'shop_id', 'deposit_cents', 'status']).where('id', '=', bookingId).forUpdate().executeTakeFirst()
+        ? await trx.selectFrom('bookings').select(['id', 'shop_id', 'deposit_cents', 'status', 'starts_at']).where('id', '=', bookingId).forUpdate().executeTakeFirst()
         : undefined;
       let row = await this.repo.lockForMpPayment(trx, mpPaymentId, bookingId);
       const expectation = booking && booking.shop_id === shopId ? { bookingId: booking.id, amountCents: booking.deposit_cents } : undefined;
@@ -425,11 +426,11 @@ export class PaymentsService {
       // refunded or charged back (notifications out of order) gives the held time back.
       if (evaluation.status === 'refunded' || evaluation.status === 'charged_back') {
         if (await this.bookings.releaseUnpaidInTransaction(trx, bookingIdOk, `mercadopago:${mp.status}`, now))
-          announcements.push({ shopId, bookingId: bookingIdOk, type: 'payment_failed' });
+          announcements.push({ shopId, bookingId: bookingIdOk, type: 'payment_failed', starts: [booking!.starts_at] });
       }
       if (evaluation.status === 'approved' || evaluation.status === 'partially_refunded') {
         const outcome = await this.bookings.confirmPaidInTransaction(trx, bookingIdOk, now);
-        if (outcome === 'confirmed') announcements.push({ shopId, bookingId: bookingIdOk, type: 'confirmed' });
+        if (outcome === 'confirmed') announcements.push({ shopId, bookingId: bookingIdOk, type: 'confirmed', starts: [booking!.starts_at] });
         if (outcome === 'slot_lost' || outcome === 'not_payable') {
           // Paid for a time that is no longer theirs: give the money back.
           const alreadyQueued = await trx.selectFrom('refunds').select('id').where('payment_id', '=', row.id).where('reason', '=', outcome).executeTakeFirst();
@@ -441,7 +442,7 @@ export class PaymentsService {
         }
       } else if (evaluation.status === 'rejected') {
         if (await this.bookings.releaseUnpaidInTransaction(trx, bookingIdOk, `mercadopago:${mp.status_detail ?? mp.status}`, now))
-          announcements.push({ shopId, bookingId: bookingIdOk, type: 'payment_failed' });
+          announcements.push({ shopId, bookingId: bookingIdOk, type: 'payment_failed', starts: [booking!.starts_at] });
         await auditEvent('payment.rejected', `${ref}:rejected`, { statusDetail: mp.status_detail ?? null });
       }
 
