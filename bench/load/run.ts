@@ -306,9 +306,11 @@ async function main(): Promise<number> {
     let healthCpu: ReturnType<typeof cpuUsage>, mixedCpu: ReturnType<typeof cpuUsage>;
     let scrapeBefore: ScrapeOutcome | undefined, scrapeAfter: ScrapeOutcome | undefined;
     let redisBefore: Record<string, string>, redisAfter: Record<string, string>;
-    let notificationsBefore: ReturnType<Scenario["notificationCounts"]>;
+    let notificationsBefore: ReturnType<Scenario['notificationCounts']>;
     for (;;) {
       attempt++;
+      // Each stage starts quiet: the jobs an earlier stage queued (emails, payments) run first.
+      await waitForIdleQueues();
       await sleep(1_000);
       service.assertRunning(`before the ${c}-connection stages`);
       let before = cpuSnapshot();
@@ -390,6 +392,7 @@ async function main(): Promise<number> {
       : OPEN_LOOP_SHARES.map((share) => Math.max(1, Math.round(closedLoop * share)));
     for (const [i, rate] of rates.entries()) {
       if (scenario.poolExhausted) break;
+      await waitForIdleQueues();
       await sleep(1_000);
       service.assertRunning(`before the open-loop stage at ${rate} req/s`);
       const notifications = scenario.notificationCounts();
