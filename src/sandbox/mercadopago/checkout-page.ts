@@ -33,7 +33,7 @@ export function renderCheckoutPage(input: CheckoutPageInput): string {
   const rows = input.items
     .map(
       (item) =>
-        `<tr><td>${escapeHtml(item.title)}</td><td class="num">${item.quantity}</td><td class="num">${formatArs(item.unitPrice)}</td><td class="num">${formatArs(item.unitPrice * item.quantity)}</td></tr>`,
+        `<tr><td>${escapeHtml(item.title)}<br><span class="hint">${item.quantity} × ${formatArs(item.unitPrice)}</span></td><td class="num">${formatArs(item.unitPrice * item.quantity)}</td></tr>`,
     )
     .join('\n');
   const error = input.error;
@@ -54,11 +54,11 @@ export function renderCheckoutPage(input: CheckoutPageInput): string {
   ${input.statementDescriptor ? `<p>Vas a pagarle a <strong>${escapeHtml(input.statementDescriptor)}</strong>.</p>` : ''}
   <table>
     <caption>Detalle de la compra</caption>
-    <thead><tr><th scope="col">Concepto</th><th scope="col" class="num">Cantidad</th><th scope="col" class="num">Precio unitario</th><th scope="col" class="num">Subtotal</th></tr></thead>
+    <thead><tr><th scope="col">Concepto</th><th scope="col" class="num">Importe</th></tr></thead>
     <tbody>
 ${rows}
     </tbody>
-    <tfoot><tr><th scope="row" colspan="3">Total</th><td class="num"><strong>${formatArs(input.total)}</strong></td></tr></tfoot>
+    <tfoot><tr><th scope="row">Total</th><td class="num"><strong>${formatArs(input.total)}</strong></td></tr></tfoot>
   </table>
   ${error ? `<p id="checkout-error" class="error" role="alert">${escapeHtml(error.message)}</p>` : ''}
   <form method="post" action="${escapeHtml(action)}" novalidate>
@@ -112,10 +112,13 @@ function page(title: string, body: string): string {
   label { display: block; font-weight: 600; margin-bottom: .25rem; }
   input { width: 100%; box-sizing: border-box; padding: .5rem; font-size: 1rem; border: 1px solid #767676; border-radius: 4px; }
   input[aria-invalid="true"] { border-color: #b00020; }
-  .hint { color: #444; font-size: .9rem; }
+  .hint { color: #444; font-size: .9rem; margin-top: .5rem; }
   .error { color: #b00020; font-weight: 600; }
   button { background: #00639e; color: #fff; border: 0; padding: .75rem 1.25rem; font-size: 1rem; border-radius: 4px; cursor: pointer; }
   button:focus-visible, input:focus-visible, a:focus-visible { outline: 3px solid #1a1a1a; outline-offset: 2px; }
+  code { overflow-wrap: anywhere; }
+  /* Phones: the page fills the screen (two columns and wrapping text keep it within 360 px). */
+  @media (max-width: 30rem) { main { margin: 0; border-radius: 0; padding: 1rem; } }
 </style>
 </head>
 <body>
