@@ -1,14 +1,14 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createShopFixture, freshCuit, linkMercadoPagoSeller, type ShopFixture } from '../../../test/fixtures.js';
-import { createTestContext, expectProblem, freePort, json, testPersonalData, TEST_ENV, TEST_JWT_SECRET, waitFor, type TestContext, type TestUser } from '../../../test/helpers.js';
+import { expectProblem, json, testPersonalData, TEST_ENV, TEST_JWT_SECRET, waitFor, type TestContext, type TestUser } from '../../../test/helpers.js';
 import { buildApp } from '../../app.js';
-import { ManualClock } from '../../platform/clock.js';
 import { loadConfig } from '../../platform/config.js';
 import type { TaxCondition } from '../../platform/db/schema.js';
 import { InProcessJobQueue } from '../../platform/queue/in-process-queue.js';
-import { startAfipSandbox, type AfipSandbox } from '../../sandbox/afip/index.js';
-import { startMercadoPagoSandbox, type MercadoPagoSandbox } from '../../sandbox/mercadopago/index.js';
+import type { AfipSandbox } from '../../sandbox/afip/index.js';
+import type { MercadoPagoSandbox } from '../../sandbox/mercadopago/index.js';
+import { startSandboxStack, type SandboxStack } from '../../../test/sandbox-stack.js';
 import { defaultQrPng, renderInvoicePdf } from './pdf.js';
 import { InvoicingRepository } from './repository.js';
 import { decodeQrUrl } from './qr.js';
@@ -23,10 +23,10 @@ import type { InvoiceDocument } from './types.js';
 const SELLERS = Array.from({ length: 12 }, (_, i) => ({ token: `APP_USR-sandbox-invoicing-${i}`, userId: 700_000 + i }));
 const POINT_OF_SALE = 3;
 
+let stack: SandboxStack;
 let mp: MercadoPagoSandbox;
 let afip: AfipSandbox;
 let ctx: TestContext;
-let queue: InProcessJobQueue;
 let customer: TestUser;
 let admin: TestUser;
 let sellerIndex = 0;
@@ -36,33 +36,15 @@ interface TestShop extends ShopFixture {
 }
 
 beforeAll(async () => {
-  mp = await startMercadoPagoSandbox({
-    webhookSecret: TEST_ENV.MP_WEBHOOK_SECRET,
-    clientId: 'app-test',
-    clientSecret: 'app-test-secret',
-    sellerTokens: Object.fromEntries(SELLERS.map((s) => [s.token, s.userId])),
-    webhookRetryDelaysMs: [50, 100],
-  });
-  afip = await startAfipSandbox();
-  const port = await freePort();
-  queue = new InProcessJobQueue();
-  ctx = await createTestContext({
-    clock: new ManualClock(new Date()),
-    env: { PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, AFIP_WSAA_URL: afip.wsaaUrl, AFIP_WSFE_URL: afip.wsfeUrl, AFIP_TIMEOUT_MS: '3000' },
-    queue,
-    deps: { mercadopago: { baseUrl: mp.url, authBaseUrl: mp.url, clientId: 'app-test', clientSecret: 'app-test-secret' } },
-  });
-  await ctx.app.listen({ port, host: '127.0.0.1' });
-  await queue.start();
+  stack = await startSandboxStack({ sellerTokens: Object.fromEntries(SELLERS.map((s) => [s.token, s.userId])), afip: true });
+  ({ ctx, mp } = stack);
+  afip = stack.afip!;
   customer = await ctx.createUser('customer');
   admin = await ctx.createUser('admin');
 }, 60_000);
 
 afterAll(async () => {
-  await ctx?.close();
-  await queue?.close();
-  await mp?.close();
-  await afip?.close();
+  await stack?.close();
 });
 
 async function fiscalBody(cuit: string, overrides: Record<string, unknown> = {}) {

@@ -11,7 +11,8 @@ import { buildApp } from '../../app.js';
 import { ManualClock } from '../../platform/clock.js';
 import { loadConfig } from '../../platform/config.js';
 import { InProcessJobQueue } from '../../platform/queue/in-process-queue.js';
-import { startMercadoPagoSandbox, type MercadoPagoSandbox } from '../../sandbox/mercadopago/index.js';
+import type { MercadoPagoSandbox } from '../../sandbox/mercadopago/index.js';
+import { startTestMercadoPago } from '../../../test/sandbox-stack.js';
 import { AuditTrail } from '../audit/service.js';
 import { LedgerService } from '../ledger/service.js';
 import { TEST_CRASH_ENV, testCrashPoint, type CrashPoint } from './crash-points.js';
@@ -51,13 +52,7 @@ describe('the crash-point hook', () => {
 
 describe.skipIf(!templateUrl)('a server killed in the middle of a payment (real PostgreSQL)', () => {
   beforeAll(async () => {
-    sandbox = await startMercadoPagoSandbox({
-      webhookSecret: TEST_ENV.MP_WEBHOOK_SECRET,
-      clientId: 'app-test',
-      clientSecret: 'app-test-secret',
-      sellerTokens: { [SELLER_TOKEN]: SELLER_ID },
-      webhookRetryDelaysMs: [50, 100],
-    });
+    sandbox = await startTestMercadoPago({ [SELLER_TOKEN]: SELLER_ID });
     ctx = await createTestContext({ clock: new ManualClock(new Date()) });
     const name = (await sql<{ name: string }>`select current_database() as name`.execute(ctx.database.db)).rows[0]!.name;
     const url = new URL(templateUrl!);

@@ -1,10 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createShopFixture, linkMercadoPagoSeller, type ShopFixture } from '../../../test/fixtures.js';
-import { createTestContext, expectProblem, freePort, json, TEST_ENV, waitFor, type TestContext, type TestUser } from '../../../test/helpers.js';
-import { startMercadoPagoSandbox, type MercadoPagoSandbox } from '../../sandbox/mercadopago/index.js';
-import { ManualClock } from '../../platform/clock.js';
-import { InProcessJobQueue } from '../../platform/queue/in-process-queue.js';
+import { expectProblem, json, waitFor, type TestContext, type TestUser } from '../../../test/helpers.js';
+import type { MercadoPagoSandbox } from '../../sandbox/mercadopago/index.js';
+import { startSandboxStack, type SandboxStack } from '../../../test/sandbox-stack.js';
 
 /**
  * The whole payment path against the local MercadoPago sandbox, over real HTTP: checkout,
@@ -14,31 +13,16 @@ import { InProcessJobQueue } from '../../platform/queue/in-process-queue.js';
 const SELLER_TOKEN = 'APP_USR-sandbox-seller-0001';
 const SELLER_ID = 424242;
 
+let stack: SandboxStack;
 let sandbox: MercadoPagoSandbox;
 let ctx: TestContext;
-let queue: InProcessJobQueue;
 let shop: ShopFixture;
 let customer: TestUser;
 let day = 0;
 
 beforeAll(async () => {
-  sandbox = await startMercadoPagoSandbox({
-    webhookSecret: TEST_ENV.MP_WEBHOOK_SECRET,
-    clientId: 'app-test',
-    clientSecret: 'app-test-secret',
-    sellerTokens: { [SELLER_TOKEN]: SELLER_ID },
-    webhookRetryDelaysMs: [50, 100],
-  });
-  const port = await freePort();
-  queue = new InProcessJobQueue();
-  ctx = await createTestContext({
-    clock: new ManualClock(new Date()),
-    env: { PUBLIC_BASE_URL: `http://127.0.0.1:${port}` },
-    queue,
-    deps: { mercadopago: { baseUrl: sandbox.url, authBaseUrl: sandbox.url, clientId: 'app-test', clientSecret: 'app-test-secret' } },
-  });
-  await ctx.app.listen({ port, host: '127.0.0.1' });
-  await queue.start();
+  stack = await startSandboxStack({ sellerTokens: { [SELLER_TOKEN]: SELLER_ID } });
+  ({ ctx, mp: sandbox } = stack);
   shop = await createShopFixture(ctx, {
     weekdays: [0, 1, 2, 3, 4, 5, 6],
     open: 9 * 60,
@@ -52,9 +36,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await ctx?.close();
-  await queue?.close();
-  await sandbox?.close();
+  await stack?.close();
 });
 
 /** A held booking on a fresh day (so tests don't collide), with its checkout started. */

@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createShopFixture, freshCuit, linkMercadoPagoSeller } from '../../../test/fixtures.js';
-import { createTestContext, expectProblem, freePort, json, TEST_ENV, waitFor, type TestContext, type TestUser } from '../../../test/helpers.js';
-import { ManualClock } from '../../platform/clock.js';
-import { InProcessJobQueue } from '../../platform/queue/in-process-queue.js';
-import { startAfipSandbox, type AfipSandbox } from '../../sandbox/afip/index.js';
-import { startMercadoPagoSandbox, type MercadoPagoSandbox } from '../../sandbox/mercadopago/index.js';
+import { expectProblem, json, waitFor, type TestContext, type TestUser } from '../../../test/helpers.js';
+import type { AfipSandbox } from '../../sandbox/afip/index.js';
+import type { MercadoPagoSandbox } from '../../sandbox/mercadopago/index.js';
+import { startSandboxStack, type SandboxStack } from '../../../test/sandbox-stack.js';
 
 /**
  * The data-subject journey end to end, over both local sandboxes: a customer signs up, exports,
@@ -25,41 +24,23 @@ const DNI = '28765432';
 const PASSWORD = 'una clave muy larga 123';
 const REVIEW_TEXT = 'Me atendió Beto, soy Valentina del barrio Alberdi';
 
+let stack: SandboxStack;
 let mp: MercadoPagoSandbox;
 let afip: AfipSandbox;
 let ctx: TestContext;
-let queue: InProcessJobQueue;
 let admin: TestUser;
 let dataDir: string;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'bp-rights-'));
-  mp = await startMercadoPagoSandbox({
-    webhookSecret: TEST_ENV.MP_WEBHOOK_SECRET,
-    clientId: 'app-test',
-    clientSecret: 'app-test-secret',
-    sellerTokens: { [SELLER.token]: SELLER.userId },
-    webhookRetryDelaysMs: [50, 100],
-  });
-  afip = await startAfipSandbox();
-  const port = await freePort();
-  queue = new InProcessJobQueue();
-  ctx = await createTestContext({
-    clock: new ManualClock(new Date()),
-    env: { DATA_DIR: dataDir, PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, AFIP_WSAA_URL: afip.wsaaUrl, AFIP_WSFE_URL: afip.wsfeUrl, AFIP_TIMEOUT_MS: '3000' },
-    queue,
-    deps: { mercadopago: { baseUrl: mp.url, authBaseUrl: mp.url, clientId: 'app-test', clientSecret: 'app-test-secret' } },
-  });
-  await ctx.app.listen({ port, host: '127.0.0.1' });
-  await queue.start();
+  stack = await startSandboxStack({ sellerTokens: { [SELLER.token]: SELLER.userId }, afip: true, env: { DATA_DIR: dataDir } });
+  ({ ctx, mp } = stack);
+  afip = stack.afip!;
   admin = await ctx.createUser('admin');
 }, 60_000);
 
 afterAll(async () => {
-  await ctx?.close();
-  await queue?.close();
-  await mp?.close();
-  await afip?.close();
+  await stack?.close();
   await rm(dataDir, { recursive: true, force: true });
 });
 
