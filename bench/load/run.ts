@@ -34,7 +34,7 @@ import { runOpenLoopStage } from './open-loop.js';
 import { Cleanup, createScratchDatabase, freePort, machineInfo, openRedisNamespace, sleep, which } from './env.js';
 import { cacheDelta, hitRate, queueDepths, requestsPerWorker, routeDelta, scrapeAllWorkers, type ScrapeOutcome } from './prometheus.js';
 import { costPerRequest, evaluateTargets, renderMarkdown, type BenchReport, type CacheMeasurement, type CostStage, type OpenLoopStage, type StageRecord } from './report.js';
-import { ANY_BARBER_SHARE, CITY_WEIGHTS, KINDS, parseMix, Scenario, WEBHOOK_LABEL, WEBHOOK_PATH, WEBHOOK_STANDIN_LABEL, WEEK_WEIGHTS } from './scenario.js';
+import { ANY_BARBER_SHARE, CITY_WEIGHTS, KINDS, parseMix, Scenario, WEBHOOK_LABEL, WEBHOOK_PATH, WEBHOOK_STANDIN_LABEL, WEEK_WEIGHTS, type NotificationCounts } from './scenario.js';
 import { childPids, getJson, ServiceProcess } from './service.js';
 import { depositSlots, linkShops, payDeposits, startBenchMercadoPago, type PaidDeposit } from './payments.js';
 import { buildSlotPool, insertCustomers, loadCatalog, logIn, migrateAndSeed, shopIds } from './setup.js';
@@ -241,7 +241,8 @@ async function main(): Promise<number> {
   // Deposits for the webhook share come out of the pool, so the booking share never takes their slots.
   const depositCandidates = webhookRoute && mix.webhook > 0 ? depositSlots(shops, pool.slots) : [];
   const toPay = depositCandidates.slice(0, Math.min(paidDeposits, Math.floor(depositCandidates.length / 2)));
-  const bookingSlots = pool.slots.filter((slot) => !toPay.includes(slot));
+  const paying = new Set(toPay);
+  const bookingSlots = pool.slots.filter((slot) => !paying.has(slot));
   let deposits: PaidDeposit[] = [];
   if (toPay.length > 0) {
     log(`booking and paying ${toPay.length} deposits in the MercadoPago sandbox (notified later, by the webhook share)`);
@@ -306,7 +307,7 @@ async function main(): Promise<number> {
     let healthCpu: ReturnType<typeof cpuUsage>, mixedCpu: ReturnType<typeof cpuUsage>;
     let scrapeBefore: ScrapeOutcome | undefined, scrapeAfter: ScrapeOutcome | undefined;
     let redisBefore: Record<string, string>, redisAfter: Record<string, string>;
-    let notificationsBefore: ReturnType<Scenario['notificationCounts']>;
+    let notificationsBefore: NotificationCounts;
     for (;;) {
       attempt++;
       // Each stage starts quiet: the jobs an earlier stage queued (emails, payments) run first.
