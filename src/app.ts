@@ -66,9 +66,9 @@ import { registerAdminAudit } from './modules/security/admin-audit.js';
 import { IpBlocklist } from './modules/security/ip-blocklist.js';
 import { securityRoutes } from './modules/security/routes.js';
 
-
 /** webhooks.process jobs each process runs at once (see where it is registered). */
 const WEBHOOK_JOB_CONCURRENCY = 8;
+
 export interface AppServices {
   accounts: AccountsService;
   catalog: CatalogService;

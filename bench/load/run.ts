@@ -36,7 +36,7 @@ import { cacheDelta, hitRate, queueDepths, requestsPerWorker, routeDelta, scrape
 import { costPerRequest, evaluateTargets, renderMarkdown, type BenchReport, type CacheMeasurement, type CostStage, type OpenLoopStage, type StageRecord } from './report.js';
 import { ANY_BARBER_SHARE, CITY_WEIGHTS, KINDS, parseMix, Scenario, WEBHOOK_LABEL, WEBHOOK_PATH, WEBHOOK_STANDIN_LABEL, WEEK_WEIGHTS, type NotificationCounts } from './scenario.js';
 import { childPids, getJson, ServiceProcess } from './service.js';
-import { depositSlots, linkShops, payDeposits, startBenchMercadoPago, type PaidDeposit } from './payments.js';
+import { BENCH_HOLD_MINUTES, depositSlots, linkShops, payDeposits, startBenchMercadoPago, type PaidDeposit } from './payments.js';
 import { buildSlotPool, insertCustomers, loadCatalog, logIn, migrateAndSeed, shopIds } from './setup.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -249,8 +249,8 @@ async function main(): Promise<number> {
     const paidStarted = Date.now();
     deposits = await payDeposits(service.url, mp, tokens, toPay, runId);
     log(`  paid in ${((Date.now() - paidStarted) / 1000).toFixed(1)} s`);
-  } else if (webhookRoute && mix.webhook > 0) warnings.push('No deposit slots for the webhook share: it was skipped.');
-  const scenario = new Scenario({ mix, shops, tokens, pool: bookingSlots, webhookRoute, webhookSecret, deposits, runId });
+  } else if (webhookRoute && mix.webhook > 0) warnings.push('No deposit slots to pay for the webhook share: it read the customers\' bookings instead.');
+  const scenario = new Scenario({ mix, shops, tokens, pool: bookingSlots, webhookSecret, deposits, runId });
 
   log('warm-up');
   const warmHealth = await runStage({ url: service.url, connections: 10, durationSeconds: 1, next: constant('/healthz') });
@@ -460,6 +460,7 @@ async function main(): Promise<number> {
       webhookShare: deposits.length > 0 ? WEBHOOK_LABEL : WEBHOOK_STANDIN_LABEL,
       mercadopagoBaseUrl: mp.sandbox.url,
       paidDeposits: deposits.length,
+      holdMinutes: BENCH_HOLD_MINUTES,
       seed,
       customers,
       databasePoolMaxPerWorker: dbPoolMax,
@@ -474,7 +475,7 @@ async function main(): Promise<number> {
         cityWeights: CITY_WEIGHTS,
         availability: `7-day ranges from today + 7k days (k weights ${WEEK_WEIGHTS.join('/')}), service weight 1/rank, ${ANY_BARBER_SHARE * 100} % any barber`,
         booking: 'next slot of the shuffled pool, named barber, random customer, unique Idempotency-Key',
-        webhook: webhookRoute ? `signed POST ${WEBHOOK_PATH}` : 'GET /api/v1/bookings?page=1 as a random customer',
+        webhook: deposits.length > 0 ? `signed POST ${WEBHOOK_PATH}` : 'GET /api/v1/bookings?page=1 as a random customer',
       },
     },
     machine,

@@ -93,11 +93,12 @@ export interface ScenarioOptions {
   shops: readonly CatalogShop[];
   tokens: readonly string[];
   pool: readonly PoolSlot[];
-  /** Whether POST /api/v1/webhooks/mercadopago exists: then the webhook share sends signed notifications. */
-  webhookRoute: boolean;
   /** MP_WEBHOOK_SECRET given to the service. */
   webhookSecret: string;
-  /** Deposits paid in the sandbox and not yet notified: the webhook share names them in order. */
+  /**
+   * Deposits paid in the sandbox and not yet notified: the webhook share names them in order.
+   * Empty when the service has no webhook route (or nothing could be paid): the share then reads bookings.
+   */
   deposits: readonly PaidDeposit[];
   runId: string;
 }
@@ -183,7 +184,7 @@ export class Scenario {
         }
         case 'webhook': {
           const { deposits } = this.options;
-          if (this.options.webhookRoute && deposits.length > 0) {
+          if (deposits.length > 0) {
             const n = this.notifications++;
             if (n < deposits.length) this.firstNotifications++;
             const deposit = deposits[n % deposits.length]!;

@@ -25,7 +25,6 @@ function scenario(withDeposits = deposits) {
     shops,
     tokens: ['token'],
     pool: [],
-    webhookRoute: true,
     webhookSecret: secret,
     deposits: withDeposits,
     runId: 'test',

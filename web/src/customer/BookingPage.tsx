@@ -41,37 +41,18 @@ export function BookingPage() {
   const booking = useBooking(id, backFromCheckout && !waitedTooLong);
   if (booking.isPending) return <Loading label="Cargando tu turno…" />;
   if (booking.isError) return <ErrorState error={booking.error} onRetry={() => void booking.refetch()} />;
-  return (
-    <BookingStatus
-      booking={booking.data}
-      onExpired={() => void booking.refetch()}
-      waitedTooLong={waitedTooLong}
-      refreshing={booking.isFetching}
-      onRefresh={() => void booking.refetch()}
-    />
-  );
+  return <BookingStatus booking={booking.data} waitedTooLong={waitedTooLong} refreshing={booking.isFetching} onRefresh={() => void booking.refetch()} />;
 }
 
-function BookingStatus({
-  booking,
-  onExpired,
-  waitedTooLong,
-  refreshing,
-  onRefresh,
-}: {
-  booking: Booking;
-  onExpired(): void;
-  waitedTooLong: boolean;
-  refreshing: boolean;
-  onRefresh(): void;
-}) {
+/** `waitedTooLong`: back from the checkout, and MercadoPago's notification has not come in time. */
+function BookingStatus({ booking, waitedTooLong, refreshing, onRefresh }: { booking: Booking; waitedTooLong: boolean; refreshing: boolean; onRefresh(): void }) {
   const [params] = useSearchParams();
   const payment = params.get('pago');
 
   return (
     <div className="customer narrow">
       {booking.status === 'pending' ? (
-        (payment === 'aprobado' || payment === 'pendiente') && waitedTooLong ? (
+        waitedTooLong ? (
           <div className="card" role="status" aria-live="polite">
             <h1>Tu pago todavía no se acreditó</h1>
             <p>
@@ -92,7 +73,7 @@ function BookingStatus({
             </p>
           </div>
         ) : (
-          <PayDeposit booking={booking} onExpired={onExpired} rejected={payment === 'rechazado'} />
+          <PayDeposit booking={booking} onExpired={onRefresh} rejected={payment === 'rechazado'} />
         )
       ) : booking.status === 'confirmed' ? (
         <div className="card success-card" role="status">
